@@ -1,0 +1,107 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+)
+
+// Observer is told about every handled command, e.g. to count them in
+// Prometheus. name is the command or action id; code is "" on success.
+type Observer interface {
+	CommandHandled(name string, code Code, took time.Duration)
+}
+
+// Options wires an Engine. Store and Sessions are required.
+type Options struct {
+	Store    Store
+	Sessions Sessions
+	Clock    func() time.Time // defaults to time.Now
+	Log      *slog.Logger     // defaults to a discarding logger
+	// HR lists HR users as "platform:userid" (PIPBOT_HR).
+	HR []string
+	// Locale and TZ are the tenant defaults for people whose profile has none.
+	Locale   Locale
+	TZ       *time.Location
+	Observer Observer
+}
+
+// Engine runs the improvement process: it takes a Command and returns the
+// Replies to deliver. It never sends anything itself.
+type Engine struct {
+	store    Store
+	sessions Sessions
+	now      func() time.Time
+	log      *slog.Logger
+	hr       map[string]bool
+	locale   Locale
+	tz       *time.Location
+	observer Observer
+}
+
+// New builds an Engine from its options.
+func New(o Options) *Engine {
+	e := &Engine{
+		store:    o.Store,
+		sessions: o.Sessions,
+		now:      o.Clock,
+		log:      o.Log,
+		hr:       map[string]bool{},
+		locale:   o.Locale,
+		tz:       o.TZ,
+		observer: o.Observer,
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.locale == "" {
+		e.locale = LocaleZH
+	}
+	if e.tz == nil {
+		e.tz = time.UTC
+	}
+	for _, h := range o.HR {
+		e.hr[strings.TrimSpace(h)] = true
+	}
+	return e
+}
+
+// Handle parses, authorises and runs one command and returns the replies.
+// Every failure the user can act on becomes a localised reply; the returned
+// error is only for failures the adapter should log (the user still gets a
+// polite "something went wrong" reply). It never panics.
+func (e *Engine) Handle(ctx context.Context, cmd Command) (replies []Reply, err error) {
+	start := e.now()
+	name := "unknown"
+	defer func() {
+		if r := recover(); r != nil {
+			e.log.ErrorContext(ctx, "command panicked", "tenant", cmd.Tenant, "user_id", cmd.Actor.ID,
+				"command", name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			replies = []Reply{e.errorReply(ctx, cmd, Errorf(EINTERNAL, "err.internal"))}
+			err = fmt.Errorf("command %s: panic: %v", name, r)
+		}
+	}()
+	replies, name, err = e.dispatch(ctx, cmd)
+	code := Code("")
+	if err != nil {
+		code = ErrorCode(err)
+		if code == EINTERNAL {
+			e.log.ErrorContext(ctx, "command failed", "tenant", cmd.Tenant, "user_id", cmd.Actor.ID,
+				"command", name, "event_id", cmd.EventID, "err", err)
+		}
+		replies = []Reply{e.errorReply(ctx, cmd, err)}
+		if code != EINTERNAL {
+			err = nil
+		}
+	}
+	if e.observer != nil {
+		e.observer.CommandHandled(name, code, e.now().Sub(start))
+	}
+	return replies, err
+}
