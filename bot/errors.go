@@ -25,6 +25,28 @@ type Error struct {
 	Key  string // i18n key of the user-facing message
 	Args []any  // arguments for the message
 	Err  error  // optional cause, never shown to users
+	// Fields names the form inputs that are wrong, so adapters can show each
+	// problem next to its input (Slack's response_action: errors).
+	Fields []FieldError
+}
+
+// FieldError is a problem with one form input.
+type FieldError struct {
+	Name string
+	Key  string
+	Args []any
+}
+
+// fieldErrors localises the per-input problems, or nil.
+func (e *Error) fieldErrors(l Locale) map[string]string {
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(e.Fields))
+	for _, f := range e.Fields {
+		out[f.Name] = T(l, f.Key, f.Args...)
+	}
+	return out
 }
 
 func (e *Error) Error() string {
@@ -43,7 +65,7 @@ func Errorf(code Code, key string, args ...any) *Error {
 }
 
 // ErrNotFound is returned by stores when a record does not exist in the tenant.
-var ErrNotFound = &Error{Code: ENOTFOUND, Key: "err.plan_not_found"}
+var ErrNotFound = &Error{Code: ENOTFOUND, Key: "err.not_found"}
 
 // ErrConflict is returned by stores when an optimistic version check fails.
 var ErrConflict = &Error{Code: ECONFLICT, Key: "err.conflict"}

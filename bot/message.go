@@ -21,6 +21,9 @@ type Reply struct {
 	Key string
 	// Message is what to show.
 	Message Message
+	// Errors, on the answer to a form submission, maps input names to
+	// problems so the form can be shown again with each problem in place.
+	Errors map[string]string
 }
 
 // Color is the accent of a card header; renderers map it to the platform's palette.
@@ -64,7 +67,7 @@ func (m Message) Text() string {
 				line += f.Label + ": " + f.Value
 			}
 		case Progress:
-			line = b.Label + " " + b.Detail
+			line = b.Label + " " + formatPercent(b.Percent) + " · " + b.Detail
 		case Context:
 			line = string(b)
 		}

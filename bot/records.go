@@ -97,25 +97,25 @@ const (
 // after both the manager and HR confirm it, and refused beyond MaxQuarterChange
 // per quarter unless HR overrides with a written reason.
 type Adjustment struct {
-	ID          int64
-	Tenant      string
-	PlanID      int64
-	No          int
-	Goal        int
-	From        float64
-	To          float64
-	Reason      string
-	ProposedBy  string
-	ProposedAt  time.Time
-	ManagerBy   string
-	ManagerAt   time.Time
-	HRBy        string
-	HRAt        time.Time
-	Override    string // HR's written reason for going past the quarterly limit
-	Status      AdjustmentStatus
-	Quarter     string // "2026-Q4", the quarter it counts against
-	DecidedAt   time.Time
-	RejectedBy  string
+	ID         int64
+	Tenant     string
+	PlanID     int64
+	No         int
+	Goal       int
+	From       float64
+	To         float64
+	Reason     string
+	ProposedBy string
+	ProposedAt time.Time
+	ManagerBy  string
+	ManagerAt  time.Time
+	HRBy       string
+	HRAt       time.Time
+	Override   string // HR's written reason for going past the quarterly limit
+	Status     AdjustmentStatus
+	Quarter    string // "2026-Q4", the quarter it counts against
+	DecidedAt  time.Time
+	RejectedBy string
 }
 
 // MaxQuarterChange is the largest total change of a goal's target allowed in

@@ -1,0 +1,410 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// cmdInterview books and manages interviews (面谈):
+//
+//	interview 12 book 2026-12-03 15:00 [50] [hr]   面谈 12 预约 12月3日 15:00 [50] [HR]
+//	interview 12 move [1] 2026-12-04 10:00         面谈 12 改期 [1] 12月4日 10:00
+//	interview 12 cancel [1]                        面谈 12 取消 [1]
+//	interview 12 notes [1] 双方就目标达成一致          面谈 12 记录 [1] …
+//	interview 12 confirm [1]                       面谈 12 确认 [1]
+//	interview 12                                   面谈 12  (list)
+func (e *Engine) cmdInterview(ctx context.Context, r *request, args []string) ([]Reply, error) {
+	ref, rest, err := planArg(args)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) == 0 {
+		return e.show(ctx, r, ref)
+	}
+	sub, rest := strings.ToLower(rest[0]), rest[1:]
+	switch {
+	case isWord(sub, "book", "预约", "安排"):
+		return e.bookInterview(ctx, r, ref, rest)
+	case isWord(sub, "move", "reschedule", "改期", "调整"):
+		return e.moveInterview(ctx, r, ref, rest)
+	case isWord(sub, "cancel", "取消"):
+		return e.cancelInterview(ctx, r, ref, rest)
+	case isWord(sub, "notes", "note", "记录", "纪要"):
+		return e.interviewNotes(ctx, r, ref, rest)
+	case isWord(sub, "confirm", "确认"):
+		no := ""
+		if len(rest) > 0 {
+			no = rest[0]
+		}
+		return e.confirmInterview(ctx, r, ref, no)
+	}
+	return nil, Errorf(EINVALID, "err.interview_format")
+}
+
+// parseSlot reads "<date> [time] [minutes] [hr]".
+func (r *request) parseSlot(words []string) (at time.Time, minutes int, hr bool, err error) {
+	minutes = 50
+	var when []string
+	for _, w := range words {
+		switch {
+		case isWord(w, "hr", "人力", "人事"):
+			hr = true
+		case strings.HasSuffix(strings.ToLower(w), "min") || strings.HasSuffix(w, "分钟"):
+			n, perr := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(w), "min"), "分钟"))
+			if perr != nil {
+				return at, 0, false, Errorf(EINVALID, "err.bad_number", w)
+			}
+			minutes = n
+		default:
+			if n, perr := strconv.Atoi(w); perr == nil && len(when) >= 1 && n >= 5 && n <= 600 {
+				minutes = n
+				continue
+			}
+			when = append(when, w)
+		}
+	}
+	if len(when) == 0 {
+		return at, 0, false, Errorf(EINVALID, "err.date_missing")
+	}
+	at, ok := ParseDateTime(strings.Join(when, " "), r.now, r.tz)
+	if !ok {
+		return at, 0, false, Errorf(EINVALID, "err.bad_datetime", strings.Join(when, " "))
+	}
+	if !at.After(r.now) {
+		return at, 0, false, Errorf(EINVALID, "err.date_past", strings.Join(when, " "))
+	}
+	if minutes < 30 || minutes > 60 {
+		return at, 0, false, Errorf(EINVALID, "err.interview_minutes", minutes)
+	}
+	return at, minutes, hr, nil
+}
+
+func (e *Engine) bookInterview(ctx context.Context, r *request, ref string, words []string) ([]Reply, error) {
+	at, minutes, withHR, err := r.parseSlot(words)
+	if err != nil {
+		return nil, err
+	}
+	p, role, err := e.planFor(ctx, r, ref, OpInterview)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Open() || p.Status == StatusDraft {
+		return nil, Errorf(ESTATE, "err.interview_state", p.Number, enumText(r.loc, "status", string(p.Status)))
+	}
+	iv := &Interview{Tenant: p.Tenant, PlanID: p.ID, At: at, Minutes: minutes, Agenda: DefaultAgenda(),
+		Attendees: []string{p.EmployeeID, p.ManagerID}, Status: InterviewBooked, BookedBy: r.actor.ID, BookedAt: r.now}
+	if minutes != 50 {
+		iv.Agenda = scaleAgenda(minutes)
+	}
+	if withHR {
+		iv.Attendees = append(iv.Attendees, e.hrPeople(ctx, r)...)
+	}
+	var entry *AuditEntry
+	err = e.save(ctx, p, nil, func(tx Store) error {
+		if err := tx.SaveInterview(ctx, iv); err != nil {
+			return err
+		}
+		entry = r.audit(p, role, "interview.book", "", at.UTC().Format(time.RFC3339), "#"+itoa(iv.No))
+		return tx.AppendAudit(ctx, entry)
+	})
+	if err != nil {
+		return nil, err
+	}
+	replies := []Reply{r.reply(e.interviewCard(ctx, r.actor.ID, p, iv, "iv.booked_self"), true)}
+	for _, to := range r.others(iv.Attendees...) {
+		rep := Reply{To: to, Private: true, Key: notifyKey(p, "interview:"+itoa(iv.No)+":booked", to),
+			Message: e.interviewCard(ctx, to, p, iv, "iv.booked")}
+		replies = append(replies, rep)
+	}
+	return replies, nil
+}
+
+// scaleAgenda spreads other durations in the 5:15:20:10 proportion.
+func scaleAgenda(minutes int) []AgendaItem {
+	a := DefaultAgenda()
+	total := 0
+	for i := range a {
+		a[i].Minutes = a[i].Minutes * minutes / 50
+		total += a[i].Minutes
+	}
+	a[2].Minutes += minutes - total
+	return a
+}
+
+// interviewCard shows an interview to one person in their zone and language,
+// with the agenda and the plan's figures.
+func (e *Engine) interviewCard(ctx context.Context, to string, p *Plan, iv *Interview, key string) Message {
+	l, tz := e.prefs(e.person(ctx, p.Tenant, to))
+	var agenda []string
+	for _, a := range iv.Agenda {
+		agenda = append(agenda, enumText(l, "agenda", a.Topic)+" "+itoa(a.Minutes)+"′")
+	}
+	var names []string
+	for _, id := range iv.Attendees {
+		names = append(names, e.name(ctx, p.Tenant, id))
+	}
+	m := Message{Title: T(l, "iv.title", p.Number, iv.No), Color: ColorBlue, Blocks: []Block{
+		Text{Body: T(l, key, e.name(ctx, p.Tenant, iv.BookedBy))},
+		Fields{
+			{T(l, "field.when"), formatTime(l, iv.At, tz)},
+			{T(l, "field.duration"), T(l, "iv.minutes", iv.Minutes)},
+			{T(l, "field.agenda"), strings.Join(agenda, " · ")},
+			{T(l, "field.attendees"), strings.Join(names, ", ")},
+		},
+	}}
+	for _, g := range p.Goals {
+		m.Blocks = append(m.Blocks, goalProgress(l, p, g, e.now()))
+	}
+	m.Blocks = append(m.Blocks, Buttons{{Label: T(l, "btn.show"), Action: ActionRef{ID: "plan.show", Args: map[string]string{"plan": itoa(p.Number)}}}})
+	return m
+}
+
+// findInterview picks interview no (or the only booked one) of plan p.
+func (e *Engine) findInterview(ctx context.Context, p *Plan, no string) (*Interview, error) {
+	ivs, err := e.store.Interviews(ctx, p.Tenant, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if no == "" {
+		var booked []Interview
+		for _, iv := range ivs {
+			if iv.Status == InterviewBooked {
+				booked = append(booked, iv)
+			}
+		}
+		if len(booked) == 1 {
+			return &booked[0], nil
+		}
+		if len(booked) == 0 {
+			return nil, Errorf(EINVALID, "err.no_interview", p.Number)
+		}
+		return nil, Errorf(EINVALID, "err.which_interview", len(booked))
+	}
+	k, err := strconv.Atoi(strings.TrimPrefix(no, "#"))
+	for i := range ivs {
+		if err == nil && ivs[i].No == k {
+			return &ivs[i], nil
+		}
+	}
+	return nil, Errorf(EINVALID, "err.no_item", no)
+}
+
+// interviewNo splits an optional leading interview number from words.
+func interviewNo(words []string) (string, []string) {
+	if len(words) > 1 {
+		if n, err := strconv.Atoi(strings.TrimPrefix(words[0], "#")); err == nil && n > 0 && n < 100 {
+			return words[0], words[1:]
+		}
+	}
+	return "", words
+}
+
+func (e *Engine) moveInterview(ctx context.Context, r *request, ref string, words []string) ([]Reply, error) {
+	no, words := interviewNo(words)
+	at, minutes, _, err := r.parseSlot(words)
+	if err != nil {
+		return nil, err
+	}
+	p, role, err := e.planFor(ctx, r, ref, OpInterview)
+	if err != nil {
+		return nil, err
+	}
+	iv, err := e.findInterview(ctx, p, no)
+	if err != nil {
+		return nil, err
+	}
+	if iv.Status != InterviewBooked {
+		return nil, Errorf(ESTATE, "err.interview_not_booked", iv.No)
+	}
+	old := iv.At
+	iv.At, iv.Minutes = at, minutes
+	if err := e.saveInterview(ctx, r, p, iv, role, "interview.move", old.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339)); err != nil {
+		return nil, err
+	}
+	replies := []Reply{r.reply(e.interviewCard(ctx, r.actor.ID, p, iv, "iv.moved_self"), true)}
+	for _, to := range r.others(iv.Attendees...) {
+		replies = append(replies, Reply{To: to, Private: true, Key: notifyKey(p, "interview:"+itoa(iv.No)+":moved:"+itoa(int(at.Unix())), to),
+			Message: e.interviewCard(ctx, to, p, iv, "iv.moved")})
+	}
+	return replies, nil
+}
+
+func (e *Engine) saveInterview(ctx context.Context, r *request, p *Plan, iv *Interview, role Role, what, from, to string) error {
+	return e.store.InTx(ctx, func(tx Store) error {
+		if err := tx.SaveInterview(ctx, iv); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, r.audit(p, role, what, from, to, "#"+itoa(iv.No)))
+	})
+}
+
+func (e *Engine) cancelInterview(ctx context.Context, r *request, ref string, words []string) ([]Reply, error) {
+	no := ""
+	if len(words) > 0 {
+		no = words[0]
+	}
+	p, role, err := e.planFor(ctx, r, ref, OpInterview)
+	if err != nil {
+		return nil, err
+	}
+	iv, err := e.findInterview(ctx, p, no)
+	if err != nil {
+		return nil, err
+	}
+	if iv.Status != InterviewBooked {
+		return nil, Errorf(ESTATE, "err.interview_not_booked", iv.No)
+	}
+	iv.Status, iv.CancelledAt = InterviewCancelled, r.now
+	if err := e.saveInterview(ctx, r, p, iv, role, "interview.cancel", string(InterviewBooked), string(InterviewCancelled)); err != nil {
+		return nil, err
+	}
+	replies := []Reply{r.text(r.tr("iv.cancelled_self", iv.No, p.Number))}
+	for _, to := range r.others(iv.Attendees...) {
+		replies = append(replies, e.notify(ctx, p, to, "interview:"+itoa(iv.No)+":cancelled", "iv.cancelled", e.name(ctx, p.Tenant, r.actor.ID), formatTimeFor(e, ctx, p.Tenant, to, iv.At)))
+	}
+	return replies, nil
+}
+
+// formatTimeFor shows t in the language and zone of user id.
+func formatTimeFor(e *Engine, ctx context.Context, tenant, id string, t time.Time) string {
+	l, tz := e.prefs(e.person(ctx, tenant, id))
+	return formatTime(l, t, tz)
+}
+
+func (e *Engine) interviewNotes(ctx context.Context, r *request, ref string, words []string) ([]Reply, error) {
+	no, words := interviewNo(words)
+	text := strings.TrimSpace(strings.Join(words, " "))
+	if text == "" {
+		return nil, Errorf(EINVALID, "err.notes_empty")
+	}
+	p, role, err := e.planFor(ctx, r, ref, OpInterview)
+	if err != nil {
+		return nil, err
+	}
+	iv, err := e.findInterviewAny(ctx, p, no)
+	if err != nil {
+		return nil, err
+	}
+	if iv.Status == InterviewCancelled {
+		return nil, Errorf(ESTATE, "err.interview_not_booked", iv.No)
+	}
+	iv.Notes, iv.Status = text, InterviewDone
+	if err := e.saveInterview(ctx, r, p, iv, role, "interview.notes", "", string(InterviewDone)); err != nil {
+		return nil, err
+	}
+	replies := []Reply{r.text(r.tr("iv.notes_saved", iv.No))}
+	if p.EmployeeID != r.actor.ID {
+		rep := e.notify(ctx, p, p.EmployeeID, "interview:"+itoa(iv.No)+":notes", "iv.notes_ready", iv.No)
+		rep.Message.Blocks = append(rep.Message.Blocks[:1], Buttons{
+			{Label: T(e.localeOf(ctx, p.Tenant, p.EmployeeID), "btn.confirm_plan"), Style: StylePrimary,
+				Action: ActionRef{ID: "interview.ok", Args: map[string]string{"plan": itoa(p.Number), "interview": itoa(iv.No)}}}})
+		replies = append(replies, rep)
+	}
+	return replies, nil
+}
+
+// findInterviewAny is findInterview that also accepts the latest done interview.
+func (e *Engine) findInterviewAny(ctx context.Context, p *Plan, no string) (*Interview, error) {
+	iv, err := e.findInterview(ctx, p, no)
+	if err == nil || no != "" {
+		return iv, err
+	}
+	ivs, lerr := e.store.Interviews(ctx, p.Tenant, p.ID)
+	if lerr != nil {
+		return nil, lerr
+	}
+	for i := len(ivs) - 1; i >= 0; i-- {
+		if ivs[i].Status != InterviewCancelled {
+			return &ivs[i], nil
+		}
+	}
+	return nil, err
+}
+
+func (e *Engine) localeOf(ctx context.Context, tenant, id string) Locale {
+	l, _ := e.prefs(e.person(ctx, tenant, id))
+	return l
+}
+
+// actInterviewConfirm is the "I confirm the written plan" button.
+func (e *Engine) actInterviewConfirm(ctx context.Context, r *request, in *ActionInput) ([]Reply, error) {
+	return e.confirmInterview(ctx, r, in.Args["plan"], in.Args["interview"])
+}
+
+// confirmInterview records that the employee or the manager confirms the
+// written plan agreed at the interview.
+func (e *Engine) confirmInterview(ctx context.Context, r *request, ref, no string) ([]Reply, error) {
+	p, role, err := e.planFor(ctx, r, ref, OpInterviewOK)
+	if err != nil {
+		return nil, err
+	}
+	iv, err := e.findInterviewAny(ctx, p, no)
+	if err != nil {
+		return nil, err
+	}
+	if iv.Status == InterviewCancelled {
+		return nil, Errorf(ESTATE, "err.interview_not_booked", iv.No)
+	}
+	switch role {
+	case RoleEmployee:
+		if !iv.EmployeeOK.IsZero() {
+			return nil, Errorf(ESTATE, "err.already_confirmed")
+		}
+		iv.EmployeeOK = r.now
+	case RoleManager:
+		if !iv.ManagerOK.IsZero() {
+			return nil, Errorf(ESTATE, "err.already_confirmed")
+		}
+		iv.ManagerOK = r.now
+	}
+	if err := e.saveInterview(ctx, r, p, iv, role, "interview.confirm", "", string(role)); err != nil {
+		return nil, err
+	}
+	key := "iv.confirmed_one"
+	if !iv.EmployeeOK.IsZero() && !iv.ManagerOK.IsZero() {
+		key = "iv.confirmed_both"
+	}
+	rep := r.text(r.tr(key, iv.No))
+	rep.Replace = r.cmd.Action != nil && !r.cmd.Chat.Group
+	replies := []Reply{rep}
+	other := p.ManagerID
+	if role == RoleManager {
+		other = p.EmployeeID
+	}
+	if other != r.actor.ID {
+		replies = append(replies, e.notify(ctx, p, other, "interview:"+itoa(iv.No)+":ok:"+string(role), key, iv.No))
+	}
+	return replies, nil
+}
+
+// actInterviewBook opens the booking form (button) or takes it.
+func (e *Engine) actInterviewBook(ctx context.Context, r *request, in *ActionInput) ([]Reply, error) {
+	if in.Values == nil {
+		p, _, err := e.planFor(ctx, r, in.Args["plan"], OpInterview)
+		if err != nil {
+			return nil, err
+		}
+		f := Form{Title: r.tr("iv.form_title", p.Number), Action: ActionRef{ID: "interview.book", Args: in.Args}, Submit: r.tr("btn.book"),
+			Inputs: []Input{
+				{Name: "at", Label: r.tr("field.when"), Kind: InputDateTime, Required: true},
+				{Name: "minutes", Label: r.tr("field.duration"), Kind: InputNumber, Value: "50"},
+				{Name: "hr", Label: r.tr("iv.invite_hr"), Kind: InputSelect, Value: "no",
+					Options: []Option{{"no", r.tr("word.no")}, {"yes", r.tr("word.yes")}}},
+			}}
+		return []Reply{r.reply(Message{Blocks: []Block{f}}, true)}, nil
+	}
+	words := fields(in.Values["at"])
+	if m := strings.TrimSpace(in.Values["minutes"]); m != "" {
+		words = append(words, m+"min")
+	}
+	if in.Values["hr"] == "yes" {
+		words = append(words, "hr")
+	}
+	reps, err := e.bookInterview(ctx, r, in.Args["plan"], words)
+	if be, ok := err.(*Error); ok && be.Code == EINVALID && len(be.Fields) == 0 {
+		be.Fields = []FieldError{{Name: "at", Key: be.Key, Args: be.Args}}
+	}
+	return reps, err
+}

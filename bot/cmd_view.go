@@ -1,0 +1,243 @@
+package bot
+
+import (
+	"context"
+	"strings"
+)
+
+// cmdShow shows one plan: "show 12", "查看 #12".
+func (e *Engine) cmdShow(ctx context.Context, r *request, args []string) ([]Reply, error) {
+	ref, _, err := planArg(args)
+	if err != nil {
+		return nil, err
+	}
+	return e.show(ctx, r, ref)
+}
+
+func (e *Engine) actShow(ctx context.Context, r *request, in *ActionInput) ([]Reply, error) {
+	return e.show(ctx, r, in.Args["plan"])
+}
+
+// show renders the plan with its latest update, interviews and notes for
+// those allowed to read them.
+func (e *Engine) show(ctx context.Context, r *request, ref string) ([]Reply, error) {
+	p, _, err := e.planFor(ctx, r, ref, OpView)
+	if err != nil {
+		return nil, err
+	}
+	card := e.planCard(ctx, p, r.actor.ID, r.isHR)
+	extra, err := e.planRecords(ctx, r, p)
+	if err != nil {
+		return nil, err
+	}
+	// Keep buttons and footer last.
+	n := len(card.Blocks)
+	tail := []Block{card.Blocks[n-1]}
+	body := card.Blocks[:n-1]
+	if b, ok := body[len(body)-1].(Buttons); ok {
+		tail = []Block{b, card.Blocks[n-1]}
+		body = body[:len(body)-1]
+	}
+	card.Blocks = append(append(append([]Block{}, body...), extra...), tail...)
+	return []Reply{r.reply(card, true)}, nil
+}
+
+// planRecords summarises updates, interviews, reviews, adjustments and notes.
+func (e *Engine) planRecords(ctx context.Context, r *request, p *Plan) ([]Block, error) {
+	var out []Block
+	ups, err := e.store.Updates(ctx, p.Tenant, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(ups); n > 0 {
+		u := ups[n-1]
+		out = append(out, Text{Body: "**" + r.tr("field.last_update") + "** " + r.tr("show.update_line", n, u.Week, formatTime(r.loc, u.At, r.tz)) + "\n" + u.Text})
+	}
+	ivs, err := e.store.Interviews(ctx, p.Tenant, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for _, iv := range ivs {
+		if iv.Status == InterviewCancelled {
+			continue
+		}
+		lines = append(lines, r.tr("show.interview_line", iv.No, formatTime(r.loc, iv.At, r.tz), iv.Minutes, enumText(r.loc, "interview", string(iv.Status))))
+	}
+	if len(lines) > 0 {
+		out = append(out, Text{Body: "**" + r.tr("field.interviews") + "**\n" + strings.Join(lines, "\n")})
+	}
+	revs, err := e.store.Reviews(ctx, p.Tenant, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(revs); n > 0 {
+		out = append(out, Text{Body: "**" + r.tr("field.last_review") + "** " + revs[n-1].Month + "\n" + revs[n-1].Assessment})
+	}
+	adjs, err := e.store.Adjustments(ctx, p.Tenant, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	lines = nil
+	for _, a := range adjs {
+		lines = append(lines, e.adjustLine(r, p, a))
+	}
+	if len(lines) > 0 {
+		out = append(out, Text{Body: "**" + r.tr("field.adjustments") + "**\n" + strings.Join(lines, "\n")})
+	}
+	if _, err := Authorize(RolesOf(p, r.actor.ID, r.isHR), OpNote); err == nil {
+		notes, err := e.store.Notes(ctx, p.Tenant, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		lines = nil
+		for _, n := range notes {
+			lines = append(lines, formatTime(r.loc, n.At, r.tz)+" "+e.name(ctx, p.Tenant, n.AuthorID)+": "+n.Text)
+		}
+		if len(lines) > 0 {
+			out = append(out, Text{Body: "**" + r.tr("field.notes") + "**\n" + strings.Join(lines, "\n")})
+		}
+	}
+	return out, nil
+}
+
+// cmdPlans lists the plans the actor is in: as employee, manager or mentor.
+func (e *Engine) cmdPlans(ctx context.Context, r *request, _ []string) ([]Reply, error) {
+	plans, err := e.store.ListPlans(ctx, r.cmd.Tenant, PlanQuery{InvolvedID: r.actor.ID})
+	if err != nil {
+		return nil, err
+	}
+	return []Reply{r.reply(e.planList(ctx, r, r.tr("list.mine"), plans, "list.none_mine"), true)}, nil
+}
+
+func (e *Engine) actPlans(ctx context.Context, r *request, _ *ActionInput) ([]Reply, error) {
+	return e.cmdPlans(ctx, r, nil)
+}
+
+// cmdAll is HR's view of every plan, optionally by status: "all active".
+func (e *Engine) cmdAll(ctx context.Context, r *request, args []string) ([]Reply, error) {
+	if !r.isHR {
+		return nil, Errorf(EFORBIDDEN, "err.hr_only")
+	}
+	q := PlanQuery{}
+	for _, a := range args {
+		s, ok := parseStatus(a)
+		if !ok {
+			return nil, Errorf(EINVALID, "err.bad_status", a)
+		}
+		q.Statuses = append(q.Statuses, s)
+	}
+	plans, err := e.store.ListPlans(ctx, r.cmd.Tenant, q)
+	if err != nil {
+		return nil, err
+	}
+	return []Reply{r.reply(e.planList(ctx, r, r.tr("list.all"), plans, "list.none"), true)}, nil
+}
+
+// parseStatus reads a status in either language.
+func parseStatus(w string) (Status, bool) {
+	for _, s := range []Status{StatusDraft, StatusSubmitted, StatusApproved, StatusActive, StatusClosed, StatusCancelled} {
+		if strings.EqualFold(w, string(s)) || w == T(LocaleZH, "status."+string(s)) {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// cmdPromotions is HR's promotion-candidate list: employees whose plan
+// closed as achieved.
+func (e *Engine) cmdPromotions(ctx context.Context, r *request, _ []string) ([]Reply, error) {
+	if !r.isHR {
+		return nil, Errorf(EFORBIDDEN, "err.hr_only")
+	}
+	plans, err := e.store.ListPlans(ctx, r.cmd.Tenant, PlanQuery{Statuses: []Status{StatusClosed}, Outcome: OutcomeAchieved})
+	if err != nil {
+		return nil, err
+	}
+	m := Message{Title: r.tr("promo.title"), Color: ColorGreen}
+	if len(plans) == 0 {
+		m.Blocks = append(m.Blocks, Text{Body: r.tr("promo.none")})
+	}
+	var f Fields
+	for _, p := range plans {
+		f = append(f, Field{e.name(ctx, p.Tenant, p.EmployeeID), r.tr("promo.line", p.Number, formatDate(r.loc, DateOnly(p.ClosedAt.In(r.tz))), e.name(ctx, p.Tenant, p.ManagerID))})
+	}
+	if len(f) > 0 {
+		m.Blocks = append(m.Blocks, f)
+	}
+	return []Reply{r.reply(m, true)}, nil
+}
+
+func (e *Engine) actPromotions(ctx context.Context, r *request, _ *ActionInput) ([]Reply, error) {
+	return e.cmdPromotions(ctx, r, nil)
+}
+
+// planList renders plans as one line each with a button to open it.
+func (e *Engine) planList(ctx context.Context, r *request, title string, plans []*Plan, none string) Message {
+	m := Message{Title: title}
+	if len(plans) == 0 {
+		m.Blocks = append(m.Blocks, Text{Body: r.tr(none)}, Buttons{{Label: r.tr("btn.new"), Action: ActionRef{ID: "plan.new"}, Style: StylePrimary}})
+		return m
+	}
+	var lines []string
+	var b Buttons
+	for _, p := range plans {
+		lines = append(lines, r.tr("list.line", p.Number, e.name(ctx, p.Tenant, p.EmployeeID),
+			enumText(r.loc, "status", string(p.Status)), formatPercent(p.Progress()), formatDate(r.loc, p.End)))
+		if len(b) < 5 {
+			b = append(b, Button{Label: "#" + itoa(p.Number), Action: ActionRef{ID: "plan.show", Args: map[string]string{"plan": itoa(p.Number)}}})
+		}
+	}
+	m.Blocks = append(m.Blocks, Text{Body: strings.Join(lines, "\n")}, b)
+	return m
+}
+
+// cmdAudit shows a plan's audit log to the manager and HR.
+func (e *Engine) cmdAudit(ctx context.Context, r *request, args []string) ([]Reply, error) {
+	ref, _, err := planArg(args)
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := e.planFor(ctx, r, ref, OpAudit)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := e.store.Audit(ctx, p.Tenant, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for _, a := range entries {
+		line := formatTime(r.loc, a.At, r.tz) + " · " + e.name(ctx, p.Tenant, a.ActorID) + " (" + enumText(r.loc, "role", string(a.Role)) + ", " + a.Platform + ") · " + a.Action
+		if a.From != "" || a.To != "" {
+			line += " · " + a.From + " → " + a.To
+		}
+		lines = append(lines, line)
+	}
+	m := Message{Title: r.tr("audit.title", p.Number), Blocks: []Block{Text{Body: strings.Join(lines, "\n")}, Context(r.tr("audit.readonly"))}}
+	return []Reply{r.reply(m, true)}, nil
+}
+
+// cmdLang sets the actor's language: "lang en", "语言 中文".
+func (e *Engine) cmdLang(ctx context.Context, r *request, args []string) ([]Reply, error) {
+	if len(args) != 1 {
+		return nil, Errorf(EINVALID, "err.lang_format")
+	}
+	l, ok := ParseLocale(args[0])
+	if !ok {
+		switch args[0] {
+		case "中文", "汉语":
+			l, ok = LocaleZH, true
+		case "英文", "英语", "english", "English":
+			l, ok = LocaleEN, true
+		}
+	}
+	if !ok {
+		return nil, Errorf(EINVALID, "err.lang_format")
+	}
+	r.actor.Locale, r.loc = l, l
+	if err := e.store.SavePerson(ctx, r.actor); err != nil {
+		return nil, err
+	}
+	return []Reply{r.text(r.tr("lang.set"))}, nil
+}

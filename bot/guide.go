@@ -1,0 +1,243 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// guide is a guided plan creation in progress. The draft itself is saved
+// after every step, so nothing typed is lost if the guide is abandoned.
+type guide struct {
+	Plan int    `json:"plan"`
+	Step string `json:"step"`
+}
+
+// Steps of the guided creation, in order.
+const (
+	stepType   = "type"
+	stepGap    = "gap"
+	stepCause  = "cause"
+	stepGoal   = "goal"
+	stepAction = "action"
+	stepEnd    = "end"
+)
+
+// guideTTL keeps an unfinished guide for a week.
+const guideTTL = 7 * 24 * time.Hour
+
+func guideKey(r *request) string { return r.cmd.Tenant + ":guide:" + r.actor.ID }
+
+func (e *Engine) loadGuide(ctx context.Context, r *request) (*guide, bool, error) {
+	raw, ok, err := e.sessions.Get(ctx, guideKey(r))
+	if err != nil || !ok {
+		if err != nil {
+			return nil, false, fmt.Errorf("load guide: %w", err)
+		}
+		return nil, false, nil
+	}
+	var g guide
+	if err := json.Unmarshal(raw, &g); err != nil {
+		_ = e.sessions.Delete(ctx, guideKey(r))
+		return nil, false, nil
+	}
+	return &g, true, nil
+}
+
+func (e *Engine) saveGuide(ctx context.Context, r *request, g *guide) error {
+	raw, _ := json.Marshal(g)
+	if err := e.sessions.Set(ctx, guideKey(r), raw, guideTTL); err != nil {
+		return fmt.Errorf("save guide: %w", err)
+	}
+	return nil
+}
+
+// guidePrompt asks for the guide's current step, with examples.
+func (e *Engine) guidePrompt(r *request, g *guide, intro string) Message {
+	m := Message{Title: r.tr("guide.title", g.Plan), Color: ColorBlue}
+	if intro != "" {
+		m.Blocks = append(m.Blocks, Text{Body: intro})
+	}
+	m.Blocks = append(m.Blocks, Text{Body: r.tr("guide." + g.Step)})
+	answer := func(label, value string) Button {
+		return Button{Label: label, Action: ActionRef{ID: "guide.answer", Args: map[string]string{"value": value}}}
+	}
+	switch g.Step {
+	case stepType:
+		m.Blocks = append(m.Blocks, Buttons{
+			answer(enumText(r.loc, "type", string(TypeUnderPerformer)), string(TypeUnderPerformer)),
+			answer(enumText(r.loc, "type", string(TypeHighPotential)), string(TypeHighPotential)),
+			answer(enumText(r.loc, "type", string(TypeNewHire)), string(TypeNewHire)),
+		})
+	case stepCause, stepGoal, stepAction:
+		m.Blocks = append(m.Blocks, Buttons{answer(r.tr("btn.next_step"), "done")})
+	case stepEnd:
+		m.Blocks = append(m.Blocks, Buttons{answer(r.tr("btn.keep_default"), "ok")})
+	}
+	m.Blocks = append(m.Blocks, Context(r.tr("guide.hint")))
+	return m
+}
+
+// actGuideAnswer is a guide button: the same as typing its value.
+func (e *Engine) actGuideAnswer(ctx context.Context, r *request, in *ActionInput) ([]Reply, error) {
+	g, ok, err := e.loadGuide(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, Errorf(EINVALID, "err.no_guide")
+	}
+	return e.guideInput(ctx, r, g, in.Args["value"])
+}
+
+// guideInput applies one answer to the draft and moves to the next step.
+func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text string) ([]Reply, error) {
+	words := fields(text)
+	if len(words) == 1 && isWord(words[0], cancelWords...) {
+		if err := e.sessions.Delete(ctx, guideKey(r)); err != nil {
+			return nil, fmt.Errorf("end guide: %w", err)
+		}
+		return []Reply{r.text(r.tr("guide.stopped", g.Plan))}, nil
+	}
+	if len(words) == 0 || len(words) == 1 && isWord(words[0], "help", "帮助", "?") {
+		return []Reply{r.reply(e.guidePrompt(r, g, ""), true)}, nil
+	}
+	p, _, err := e.planFor(ctx, r, itoa(g.Plan), OpEdit)
+	if err != nil {
+		_ = e.sessions.Delete(ctx, guideKey(r))
+		return nil, err
+	}
+	if p.Status != StatusDraft {
+		_ = e.sessions.Delete(ctx, guideKey(r))
+		return nil, Errorf(ESTATE, "err.not_draft", p.Number)
+	}
+	done := len(words) == 1 && isWord(words[0], doneWords...)
+	next, ack, err := e.applyStep(r, p, g.Step, words, text, done)
+	if err != nil {
+		return nil, err
+	}
+	if ack != "" {
+		role, _ := Authorize(RolesOf(p, r.actor.ID, r.isHR), OpEdit)
+		if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", g.Step)}, nil); err != nil {
+			return nil, err
+		}
+	}
+	if next == "" {
+		if err := e.sessions.Delete(ctx, guideKey(r)); err != nil {
+			return nil, fmt.Errorf("end guide: %w", err)
+		}
+		return []Reply{r.text(r.tr("guide.finished", p.Number)), r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR), true)}, nil
+	}
+	if next != g.Step {
+		g.Step = next
+		if err := e.saveGuide(ctx, r, g); err != nil {
+			return nil, err
+		}
+	}
+	return []Reply{r.reply(e.guidePrompt(r, g, ack), true)}, nil
+}
+
+// applyStep changes p for one answer. It returns the next step ("" when the
+// guide is finished) and a short acknowledgment of what was recorded.
+func (e *Engine) applyStep(r *request, p *Plan, step string, words []string, text string, done bool) (string, string, error) {
+	switch step {
+	case stepType:
+		t, ok := parseType(strings.Join(words, ""))
+		if !ok {
+			return "", "", Errorf(EINVALID, "err.bad_type", text)
+		}
+		p.EmployeeType = t
+		p.End = p.Start.AddDate(0, 0, t.CycleDays())
+		return stepGap, r.tr("guide.ok_type", enumText(r.loc, "type", string(t)), formatDate(r.loc, p.End)), nil
+	case stepGap:
+		gap, err := parseGap(words)
+		if err != nil {
+			return "", "", err
+		}
+		p.Gap = gap
+		return stepCause, r.tr("guide.ok_gap", gapLine(r.loc, gap)), nil
+	case stepCause:
+		if done {
+			if len(p.Causes) == 0 {
+				return "", "", Errorf(EINVALID, "err.need_cause")
+			}
+			return stepGoal, "", nil
+		}
+		c, err := parseCause(words)
+		if err != nil {
+			return "", "", err
+		}
+		p.Causes = append(p.Causes, c)
+		return stepCause, r.tr("guide.ok_cause", len(p.Causes)), nil
+	case stepGoal:
+		if done {
+			if len(p.Goals) == 0 {
+				return "", "", Errorf(EINVALID, "err.need_goal")
+			}
+			return stepAction, "", nil
+		}
+		gl, err := parseGoal(words, r.now, r.tz)
+		if err != nil {
+			return "", "", err
+		}
+		gl.No = nextGoalNo(p)
+		p.Goals = append(p.Goals, gl)
+		return stepGoal, r.tr("guide.ok_goal", gl.No, gl.Metric), nil
+	case stepAction:
+		if done {
+			if len(p.Actions) == 0 {
+				return "", "", Errorf(EINVALID, "err.need_action")
+			}
+			return stepEnd, r.tr("guide.end_default", formatDate(r.loc, p.End)), nil
+		}
+		a, err := parseAction(text, r.now, r.tz)
+		if err != nil {
+			return "", "", err
+		}
+		a.No = nextActionNo(p)
+		p.Actions = append(p.Actions, a)
+		return stepAction, r.tr("guide.ok_action", a.No), nil
+	case stepEnd:
+		if done || len(words) == 1 && isWord(words[0], skipWords...) {
+			return "", "-", nil
+		}
+		d, err := r.endDate(p, strings.Join(words, " "))
+		if err != nil {
+			return "", "", err
+		}
+		p.End = d
+		return "", "-", nil
+	}
+	return "", "", Errorf(EINVALID, "err.no_guide")
+}
+
+// endDate checks a new end date: a valid date after the start.
+func (r *request) endDate(p *Plan, s string) (time.Time, error) {
+	d, ok := parseDeadline(s, r.now, r.tz)
+	if !ok {
+		return time.Time{}, Errorf(EINVALID, "err.bad_date", s)
+	}
+	d = DateOnly(d)
+	if !d.After(p.Start) || !d.After(DateOnly(r.now.In(r.tz))) {
+		return time.Time{}, Errorf(EINVALID, "err.date_past", s)
+	}
+	return d, nil
+}
+
+func nextGoalNo(p *Plan) int {
+	n := 0
+	for _, g := range p.Goals {
+		n = max(n, g.No)
+	}
+	return n + 1
+}
+
+func nextActionNo(p *Plan) int {
+	n := 0
+	for _, a := range p.Actions {
+		n = max(n, a.No)
+	}
+	return n + 1
+}

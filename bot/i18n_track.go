@@ -1,0 +1,56 @@
+package bot
+
+// msgTrack: updates, interviews, team overview, reviews, closing, adjustments.
+var msgTrack = map[string]msg{
+	"update.form_title":  {"计划 #%d · %s 进展", "Plan #%d · progress for %s"},
+	"update.ph_goal":     {"目标 %s", "target %s"},
+	"update.text":        {"本周做了什么", "What happened this week"},
+	"update.ph_text":     {"本周拜访 8 家客户……", "Visited 8 clients…"},
+	"update.saved_title": {"计划 #%d · %s 进展已记录", "Plan #%d · progress for %s recorded"},
+	"update.saved":       {"整体进度 %s。经理会收到通知。", "Overall progress %s. Your manager has been told."},
+
+	"iv.title":          {"计划 #%d · 面谈 #%d", "Plan #%d · interview #%d"},
+	"iv.booked":         {"%s 预约了绩效改进面谈，请提前准备数据。", "%s booked a performance-improvement interview; please bring your figures."},
+	"iv.booked_self":    {"面谈已预约（%s），已通知参与人。", "Interview booked (%s); attendees have been told."},
+	"iv.moved":          {"%s 调整了面谈时间。", "%s moved the interview."},
+	"iv.moved_self":     {"面谈已改期（%s），已通知参与人。", "Interview moved (%s); attendees have been told."},
+	"iv.minutes":        {"%d 分钟", "%d minutes"},
+	"iv.cancelled_self": {"面谈 #%d（计划 #%d）已取消，已通知参与人。", "Interview #%d of plan #%d cancelled; attendees have been told."},
+	"iv.cancelled":      {"%s 取消了原定 %s 的面谈。", "%s cancelled the interview planned for %s."},
+	"iv.notes_saved":    {"面谈 #%d 记录已存档。", "Notes of interview #%d archived."},
+	"iv.notes_ready":    {"面谈 #%d 的书面记录已存档，请确认书面计划。", "The written record of interview #%d is archived; please confirm the written plan."},
+	"iv.confirmed_one":  {"已确认面谈 #%d 的书面计划，等待另一方确认。", "Written plan of interview #%d confirmed; waiting for the other side."},
+	"iv.confirmed_both": {"双方已确认面谈 #%d 的书面计划。", "Both sides confirmed the written plan of interview #%d."},
+	"iv.form_title":     {"计划 #%d · 预约面谈", "Plan #%d · book an interview"},
+	"iv.invite_hr":      {"邀请 HR", "Invite HR"},
+
+	"team.title":    {"团队概览", "Team overview"},
+	"team.line":     {"#%d %s · 进度 %s", "#%d %s · %s"},
+	"team.on_track": {"按计划推进", "On track"},
+	"team.behind":   {"进度落后", "Behind"},
+	"team.missing":  {"本周未更新", "No update this week"},
+	"team.pending":  {"待审批/待确认", "Awaiting approval or acknowledgment"},
+	"team.week":     {"统计周：%s", "Week %s"},
+
+	"review.form_title": {"计划 #%d · %s 月度评估", "Plan #%d · monthly review %s"},
+	"review.actual":     {"%s 实际值（目标 %s）", "%s actual (target %s)"},
+	"review.assessment": {"评估意见", "Assessment"},
+	"review.next":       {"下一步", "Next steps"},
+	"review.title":      {"计划 #%d · 评估 %s", "Plan #%d · review %s"},
+	"review.vs":         {"实际 %s / 目标 %s", "actual %s / target %s"},
+	"review.by":         {"评估人：%s", "Reviewed by %s"},
+
+	"close.form_title": {"计划 #%d · 结案评估", "Plan #%d · evaluation"},
+	"close.new_end":    {"新的结束日期（仅延期时填写）", "New end date (only when extending)"},
+
+	"adj.title":         {"计划 #%d · 目标调整 #%d", "Plan #%d · target adjustment #%d"},
+	"adj.change":        {"调整", "Change"},
+	"adj.proposer":      {"申请人", "Proposed by"},
+	"adj.proposed":      {"已申请调整 #%d：%s %s → %s，需经理和 HR 双方确认后生效（每季度累计不超过 %s）。", "Adjustment #%d proposed: %s %s → %s. It applies once both the manager and HR confirm (at most %s per quarter)."},
+	"adj.proposed_over": {"已申请调整 #%d：%s %s → %s。本季度累计变化超过 %s，需 HR 书面特批。", "Adjustment #%d proposed: %s %s → %s. This quarter's total change exceeds %s, so HR must give a written override."},
+	"adj.over_note":     {"⚠️ 本季度累计变化超过 %s：HR 确认时需写明特批理由。", "⚠️ This quarter's total change exceeds %s: HR must give a written override reason."},
+	"adj.confirmed_one": {"已确认调整 #%d，等待另一方确认。", "Adjustment #%d confirmed; waiting for the other confirmation."},
+	"adj.applied":       {"调整 #%d 已由经理和 HR 确认并生效。", "Adjustment #%d is confirmed by manager and HR and now applies."},
+	"adj.rejected":      {"调整 #%d 已驳回。", "Adjustment #%d rejected."},
+	"adj.line":          {"#%d %s：%s → %s · %s", "#%d %s: %s → %s · %s"},
+}

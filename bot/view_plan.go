@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// onTrack reports whether progress keeps pace with the time elapsed in the
+// cycle, with ten points of slack.
+func onTrack(p *Plan, progress float64, now time.Time) bool {
+	total := p.End.Sub(p.Start)
+	if total <= 0 || now.Before(p.Start) {
+		return true
+	}
+	elapsed := float64(now.Sub(p.Start)) / float64(total) * 100
+	if elapsed > 100 {
+		elapsed = 100
+	}
+	return progress+10 >= elapsed
+}
+
+// statusColor gives each status a header color.
+func statusColor(s Status) Color {
+	switch s {
+	case StatusDraft:
+		return ColorGrey
+	case StatusSubmitted, StatusApproved:
+		return ColorOrange
+	case StatusActive:
+		return ColorBlue
+	case StatusClosed:
+		return ColorGreen
+	}
+	return ColorRed
+}
+
+// planTitle is "#12 绩效改进计划 · 张三".
+func (e *Engine) planTitle(ctx context.Context, l Locale, p *Plan) string {
+	return T(l, "plan.title", p.Number, e.name(ctx, p.Tenant, p.EmployeeID))
+}
+
+// planCard renders a whole plan for one reader, with the buttons their roles allow.
+func (e *Engine) planCard(ctx context.Context, p *Plan, readerID string, isHR bool) Message {
+	reader := e.person(ctx, p.Tenant, readerID)
+	l, tz := e.prefs(reader)
+	m := Message{Title: e.planTitle(ctx, l, p), Color: statusColor(p.Status)}
+	f := Fields{
+		{T(l, "field.status"), enumText(l, "status", string(p.Status))},
+		{T(l, "field.type"), enumText(l, "type", string(p.EmployeeType))},
+		{T(l, "field.employee"), e.name(ctx, p.Tenant, p.EmployeeID)},
+		{T(l, "field.manager"), e.name(ctx, p.Tenant, p.ManagerID)},
+	}
+	if p.MentorID != "" {
+		f = append(f, Field{T(l, "field.mentor"), e.name(ctx, p.Tenant, p.MentorID)})
+	}
+	f = append(f, Field{T(l, "field.period"), formatDate(l, p.Start) + " → " + formatDate(l, p.End)})
+	if p.Cycle > 1 {
+		f = append(f, Field{T(l, "field.cycle"), strconv.Itoa(p.Cycle)})
+	}
+	if p.Outcome != "" {
+		f = append(f, Field{T(l, "field.outcome"), enumText(l, "outcome", string(p.Outcome))})
+	}
+	m.Blocks = append(m.Blocks, f)
+	if p.Title != "" {
+		m.Blocks = append(m.Blocks, Text{Body: p.Title})
+	}
+	if p.Gap.Metric != "" {
+		m.Blocks = append(m.Blocks, Text{Body: "**" + T(l, "field.gap") + "**\n" + gapLine(l, p.Gap)})
+	}
+	if len(p.Causes) > 0 {
+		var lines []string
+		for i, c := range p.Causes {
+			lines = append(lines, strconv.Itoa(i+1)+". ["+enumText(l, "dim", string(c.Dimension))+"] "+c.Text)
+		}
+		m.Blocks = append(m.Blocks, Text{Body: "**" + T(l, "field.causes") + "**\n" + strings.Join(lines, "\n")})
+	}
+	if len(p.Goals) > 0 {
+		m.Blocks = append(m.Blocks, Text{Body: "**" + T(l, "field.goals") + "**"})
+		for _, g := range p.Goals {
+			m.Blocks = append(m.Blocks, goalProgress(l, p, g, e.now()))
+		}
+	}
+	if len(p.Actions) > 0 {
+		var lines []string
+		for _, a := range p.Actions {
+			lines = append(lines, e.actionLine(ctx, l, p, a))
+		}
+		m.Blocks = append(m.Blocks, Text{Body: "**" + T(l, "field.actions") + "**\n" + strings.Join(lines, "\n")})
+	}
+	if p.Reason != "" && (p.Status == StatusDraft || p.Status == StatusCancelled) {
+		m.Blocks = append(m.Blocks, Text{Body: "**" + T(l, "field.reason") + "** " + p.Reason})
+	}
+	if p.Lessons != "" {
+		m.Blocks = append(m.Blocks, Text{Body: "**" + T(l, "field.lessons") + "** " + p.Lessons})
+	}
+	if b := planButtons(l, p, RolesOf(p, readerID, isHR)); len(b) > 0 {
+		m.Blocks = append(m.Blocks, b)
+	}
+	m.Blocks = append(m.Blocks, Context(T(l, "plan.footer", p.Number, formatTime(l, p.UpdatedAt, tz))))
+	return m
+}
+
+// gapLine is "销售额：目标 50万，实际 35万，差距 15万".
+func gapLine(l Locale, g Gap) string {
+	return T(l, "plan.gap_line", g.Metric, withUnit(l, g.Target, g.Unit), withUnit(l, g.Actual, g.Unit), withUnit(l, g.Size(), g.Unit))
+}
+
+// goalProgress is one goal as a progress bar, colored by whether it is on track.
+func goalProgress(l Locale, p *Plan, g Goal, now time.Time) Progress {
+	c := ColorOrange
+	if g.Achieved() {
+		c = ColorGreen
+	} else if onTrack(p, g.Progress(), now) {
+		c = ColorBlue
+	}
+	cur := "-"
+	if g.Updated {
+		cur = withUnit(l, g.Current, g.Unit)
+	}
+	return Progress{
+		Label:   strconv.Itoa(g.No) + ". " + g.Metric,
+		Percent: g.Progress(),
+		Detail:  T(l, "plan.goal_detail", withUnit(l, g.Baseline, g.Unit), cur, withUnit(l, g.Target, g.Unit), formatDate(l, g.Deadline)),
+		Color:   c,
+	}
+}
+
+// actionLine is "2. ✅ 每周五更新拜访记录 · 每周五 17:00 · 完成于 2026-11-20".
+func (e *Engine) actionLine(ctx context.Context, l Locale, p *Plan, a Action) string {
+	icon := map[ActionStatus]string{ActionNotStarted: "⬜", ActionInProgress: "🔄", ActionDone: "✅", ActionDelayed: "⚠️"}[a.Status]
+	parts := []string{strconv.Itoa(a.No) + ". " + icon + " " + a.What}
+	if a.Cadence != "" {
+		parts = append(parts, a.Cadence)
+	}
+	if !a.Due.IsZero() {
+		parts = append(parts, T(l, "action.due", formatDate(l, a.Due)))
+	}
+	if a.Owner != "" && a.Owner != p.EmployeeID {
+		parts = append(parts, e.name(ctx, p.Tenant, a.Owner))
+	}
+	if a.Resources != "" {
+		parts = append(parts, T(l, "action.resources", a.Resources))
+	}
+	if a.Measure != "" {
+		parts = append(parts, T(l, "action.measure", a.Measure))
+	}
+	st := enumText(l, "action", string(a.Status))
+	if a.Status == ActionDone && !a.DoneAt.IsZero() {
+		st = T(l, "action.done_at", formatDate(l, a.DoneAt))
+	}
+	parts = append(parts, st)
+	return strings.Join(parts, " · ")
+}
+
+// planButtons offers what the reader's roles can do next in the plan's status.
+func planButtons(l Locale, p *Plan, roles []Role) Buttons {
+	can := func(op Op) bool { _, err := Authorize(roles, op); return err == nil }
+	ref := map[string]string{"plan": strconv.Itoa(p.Number)}
+	btn := func(key, id string, style ButtonStyle) Button {
+		return Button{Label: T(l, key), Action: ActionRef{ID: id, Args: ref}, Style: style}
+	}
+	var b Buttons
+	switch p.Status {
+	case StatusDraft:
+		if can(OpSubmit) && len(p.Goals) > 0 {
+			b = append(b, btn("btn.submit", "plan.submit", StylePrimary))
+		}
+	case StatusSubmitted:
+		if can(OpApprove) {
+			b = append(b, btn("btn.approve", "plan.approve", StylePrimary),
+				btn("btn.changes", "plan.changes", StyleDefault),
+				btn("btn.reject", "plan.reject", StyleDanger))
+		}
+	case StatusApproved:
+		if can(OpAcknowledge) {
+			b = append(b, btn("btn.ack", "plan.ack", StylePrimary))
+		}
+	}
+	if p.Tracking() {
+		if can(OpUpdate) {
+			b = append(b, btn("btn.update", "plan.update", StylePrimary))
+		}
+		if can(OpReview) && p.Status == StatusActive {
+			b = append(b, btn("btn.review", "plan.review", StyleDefault), btn("btn.interview", "interview.book", StyleDefault))
+		}
+		if can(OpClose) && p.Status == StatusActive {
+			b = append(b, btn("btn.close", "plan.close", StyleDefault))
+		}
+	}
+	return b
+}
