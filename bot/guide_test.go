@@ -1,0 +1,89 @@
+package bot_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pipbot/pipbot/bot"
+)
+
+// TestGuideKeepsWhatWasTyped: bad answers are explained and re-asked without
+// losing earlier answers; leaving the guide keeps the draft.
+func TestGuideKeepsWhatWasTyped(t *testing.T) {
+	w := newWorld(t)
+	w.say(emp, "新建")
+	w.say(emp, "2")
+	r := w.say(emp, "销售额 很多")
+	mustContain(t, r, literal(bot.LocaleZH, "err.gap_format"))
+	w.say(emp, "季度销售额 50万 35万 元")
+	r = w.say(emp, "完成")
+	mustContain(t, r, literal(bot.LocaleZH, "err.need_cause"))
+	w.say(emp, "环境 市场下滑")
+	r = w.say(emp, "取消")
+	mustContain(t, r, "#1")
+	p := w.plan(1)
+	if p.EmployeeType != bot.TypeHighPotential || p.Gap.Metric != "季度销售额" || len(p.Causes) != 1 || p.Causes[0].Dimension != bot.DimEnvironment {
+		t.Fatalf("draft lost input: %+v", p)
+	}
+	if p.End.Sub(p.Start) != 90*24*time.Hour {
+		t.Errorf("high-potential cycle = %v, want 90 days", p.End.Sub(p.Start))
+	}
+	// After leaving, ordinary commands work again.
+	r = w.say(emp, "查看 1")
+	mustContain(t, r, "季度销售额")
+}
+
+// TestGuideButtonsAndNewHire: the type buttons work and a new hire gets a
+// three-week cycle.
+func TestGuideButtonsAndNewHire(t *testing.T) {
+	w := newWorld(t)
+	w.say(mgr, "new <@u_emp_en>")
+	w.act(mgr, "guide.answer", map[string]string{"value": "new_hire"}, nil)
+	p := w.plan(1)
+	if p.EmployeeID != empEN.ID || p.ManagerID != mgr.ID || p.EmployeeType != bot.TypeNewHire {
+		t.Fatalf("plan = %+v", p)
+	}
+	if d := p.End.Sub(p.Start); d != 21*24*time.Hour {
+		t.Errorf("new-hire cycle = %v, want 21 days", d)
+	}
+}
+
+// TestCreateFormReportsEveryField: a bad form lists each wrong input and
+// stores nothing; a good one creates the whole draft.
+func TestCreateFormReportsEveryField(t *testing.T) {
+	w := newWorld(t)
+	r := w.say(mgr, "新建 表单")
+	var form *bot.Form
+	for _, b := range r[0].Message.Blocks {
+		if f, ok := b.(bot.Form); ok {
+			form = &f
+		}
+	}
+	if form == nil || form.Action.ID != "plan.create" {
+		t.Fatalf("no create form: %+v", r)
+	}
+	values := map[string]string{"employee": emp.ID, "type": "under_performer", "gap_metric": "销售额", "gap_target": "50万",
+		"gap_actual": "很多", "cause_dim": "person", "cause_text": "", "goal_metric": "销售额", "goal_baseline": "35万",
+		"goal_target": "50万", "goal_deadline": "2020-01-01", "action_what": "拜访客户"}
+	before := w.snap()
+	r = w.act(mgr, "plan.create", nil, values)
+	for _, f := range []string{"gap_actual", "cause_text", "goal_deadline"} {
+		if r[0].Errors[f] == "" {
+			t.Errorf("no error for %s: %v", f, r[0].Errors)
+		}
+	}
+	if !reflect.DeepEqual(before, w.snap()) {
+		t.Fatal("invalid form stored something")
+	}
+	values["gap_actual"], values["cause_text"], values["goal_deadline"] = "35万", "跟进不及时", "2027-01-31"
+	r = w.act(mgr, "plan.create", nil, values)
+	if strings.HasPrefix(text(r), "⚠️") {
+		t.Fatalf("valid form refused: %s", text(r))
+	}
+	p := w.plan(1)
+	if p.Gap.Actual != 350000 || p.Goals[0].Target != 500000 || p.Actions[0].What != "拜访客户" || p.ManagerID != mgr.ID {
+		t.Fatalf("plan = %+v", p)
+	}
+}
