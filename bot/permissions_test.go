@@ -56,10 +56,10 @@ func (w *world) snap() snapshot {
 func TestRoleActionMatrix(t *testing.T) {
 	roles := map[string]bot.Person{"employee": emp, "manager": mgr, "hr": hr, "mentor": mentor, "other": other}
 	cases := []struct {
-		name    string
-		setup   stage
-		cmd     string
-		allowed []string
+		name     string
+		setup    stage
+		cmd      string
+		allowed  []string
 		readOnly bool
 	}{
 		{"view", inDraft, "show 1", []string{"employee", "manager", "hr", "mentor"}, true},
