@@ -89,7 +89,10 @@ func (e *Engine) approve(ctx context.Context, r *request, ref string) ([]Reply, 
 	}
 	replies := e.decided(ctx, r, p, "done.approved", p.Number, e.name(ctx, p.Tenant, p.EmployeeID))
 	if p.EmployeeID != r.actor.ID {
-		replies = append(replies, e.notifyCard(ctx, p, p.EmployeeID, "approved", "notify.approved", e.name(ctx, p.Tenant, r.actor.ID)))
+		rep := e.notifyCard(ctx, p, p.EmployeeID, "approved", "notify.approved", e.name(ctx, p.Tenant, r.actor.ID))
+		tone := Text{Body: T(e.localeOf(ctx, p.Tenant, p.EmployeeID), "tone."+string(p.EmployeeType))}
+		rep.Message.Blocks = append([]Block{rep.Message.Blocks[0], tone}, rep.Message.Blocks[1:]...)
+		replies = append(replies, rep)
 	}
 	return replies, nil
 }

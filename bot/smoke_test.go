@@ -19,7 +19,7 @@ func TestSmokeWholeProcess(t *testing.T) {
 		t.Fatalf("manager buttons = %v", got)
 	}
 	r = w.act(mgr, "plan.approve", map[string]string{"plan": "1"}, nil)
-	t.Log(text(r))
+	mustContain(t, r, bot.T(bot.LocaleZH, "tone.under_performer"))
 	r = w.act(emp, "plan.ack", map[string]string{"plan": "1"}, nil)
 	t.Log(text(r))
 	r = w.say(emp, "更新 销售额 42万 本周拜访8家")
