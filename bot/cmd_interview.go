@@ -207,16 +207,9 @@ func (e *Engine) moveInterview(ctx context.Context, r *request, ref string, word
 	if err != nil {
 		return nil, err
 	}
-	p, role, err := e.planFor(ctx, r, ref, OpInterview)
+	p, role, iv, err := e.bookedInterview(ctx, r, ref, no)
 	if err != nil {
 		return nil, err
-	}
-	iv, err := e.findInterview(ctx, p, no)
-	if err != nil {
-		return nil, err
-	}
-	if iv.Status != InterviewBooked {
-		return nil, Errorf(ESTATE, "err.interview_not_booked", iv.No)
 	}
 	old := iv.At
 	iv.At, iv.Minutes = at, minutes
@@ -229,6 +222,23 @@ func (e *Engine) moveInterview(ctx context.Context, r *request, ref string, word
 			Message: e.interviewCard(ctx, to, p, iv, "iv.moved")})
 	}
 	return replies, nil
+}
+
+// bookedInterview loads plan ref and its booked interview no, checking the
+// actor may manage interviews.
+func (e *Engine) bookedInterview(ctx context.Context, r *request, ref, no string) (*Plan, Role, *Interview, error) {
+	p, role, err := e.planFor(ctx, r, ref, OpInterview)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	iv, err := e.findInterview(ctx, p, no)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if iv.Status != InterviewBooked {
+		return nil, "", nil, Errorf(ESTATE, "err.interview_not_booked", iv.No)
+	}
+	return p, role, iv, nil
 }
 
 func (e *Engine) saveInterview(ctx context.Context, r *request, p *Plan, iv *Interview, role Role, what, from, to string) error {
@@ -245,16 +255,9 @@ func (e *Engine) cancelInterview(ctx context.Context, r *request, ref string, wo
 	if len(words) > 0 {
 		no = words[0]
 	}
-	p, role, err := e.planFor(ctx, r, ref, OpInterview)
+	p, role, iv, err := e.bookedInterview(ctx, r, ref, no)
 	if err != nil {
 		return nil, err
-	}
-	iv, err := e.findInterview(ctx, p, no)
-	if err != nil {
-		return nil, err
-	}
-	if iv.Status != InterviewBooked {
-		return nil, Errorf(ESTATE, "err.interview_not_booked", iv.No)
 	}
 	iv.Status, iv.CancelledAt = InterviewCancelled, r.now
 	if err := e.saveInterview(ctx, r, p, iv, role, "interview.cancel", string(InterviewBooked), string(InterviewCancelled)); err != nil {

@@ -36,22 +36,38 @@ func (e *Engine) actSubmit(ctx context.Context, r *request, in *ActionInput) ([]
 	return e.submit(ctx, r, in.Args["plan"])
 }
 
-func (e *Engine) submit(ctx context.Context, r *request, ref string) ([]Reply, error) {
+// transit loads plan ref, applies lifecycle event ev for the actor, lets
+// change adjust the plan, and saves it with an audit entry, all or nothing.
+func (e *Engine) transit(ctx context.Context, r *request, ref string, ev Event, detail string, change func(p *Plan) error) (*Plan, error) {
 	p, _, err := e.planFor(ctx, r, ref, OpView)
 	if err != nil {
 		return nil, err
 	}
-	if p.Status == StatusDraft {
-		if m := missing(r.loc, p); len(m) > 0 {
-			return nil, Errorf(EINVALID, "err.incomplete", p.Number, strings.Join(m, ", "))
-		}
-	}
-	from, role, err := e.move(r, p, EvSubmit)
+	from, role, err := e.move(r, p, ev)
 	if err != nil {
 		return nil, err
 	}
-	p.Reason = ""
-	if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, "plan.submit", string(from), string(p.Status), "")}, nil); err != nil {
+	if change != nil {
+		if err := change(p); err != nil {
+			return nil, err
+		}
+	}
+	entry := r.audit(p, role, "plan."+string(ev), string(from), string(p.Status), detail)
+	if err := e.save(ctx, p, []*AuditEntry{entry}, nil); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (e *Engine) submit(ctx context.Context, r *request, ref string) ([]Reply, error) {
+	p, err := e.transit(ctx, r, ref, EvSubmit, "", func(p *Plan) error {
+		if m := missing(r.loc, p); len(m) > 0 {
+			return Errorf(EINVALID, "err.incomplete", p.Number, strings.Join(m, ", "))
+		}
+		p.Reason = ""
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	replies := e.decided(ctx, r, p, "done.submitted", p.Number, e.name(ctx, p.Tenant, p.ManagerID))
@@ -75,16 +91,11 @@ func (e *Engine) actApprove(ctx context.Context, r *request, in *ActionInput) ([
 }
 
 func (e *Engine) approve(ctx context.Context, r *request, ref string) ([]Reply, error) {
-	p, _, err := e.planFor(ctx, r, ref, OpView)
+	p, err := e.transit(ctx, r, ref, EvApprove, "", func(p *Plan) error {
+		p.ApprovedAt, p.Reason = r.now, ""
+		return nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	from, role, err := e.move(r, p, EvApprove)
-	if err != nil {
-		return nil, err
-	}
-	p.ApprovedAt, p.Reason = r.now, ""
-	if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, "plan.approve", string(from), string(p.Status), "")}, nil); err != nil {
 		return nil, err
 	}
 	replies := e.decided(ctx, r, p, "done.approved", p.Number, e.name(ctx, p.Tenant, p.EmployeeID))
@@ -147,16 +158,11 @@ func (e *Engine) sendBack(ctx context.Context, r *request, ref string, ev Event,
 	if reason == "" {
 		return nil, &Error{Code: EINVALID, Key: "err.reason_required", Fields: []FieldError{{Name: "reason", Key: "err.required"}}}
 	}
-	p, _, err := e.planFor(ctx, r, ref, OpView)
+	p, err := e.transit(ctx, r, ref, ev, reason, func(p *Plan) error {
+		p.Reason = reason
+		return nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	from, role, err := e.move(r, p, ev)
-	if err != nil {
-		return nil, err
-	}
-	p.Reason = reason
-	if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, "plan."+string(ev), string(from), string(p.Status), reason)}, nil); err != nil {
 		return nil, err
 	}
 	replies := e.decided(ctx, r, p, "done."+string(ev), p.Number)
@@ -180,19 +186,14 @@ func (e *Engine) actAck(ctx context.Context, r *request, in *ActionInput) ([]Rep
 }
 
 func (e *Engine) ack(ctx context.Context, r *request, ref string) ([]Reply, error) {
-	p, _, err := e.planFor(ctx, r, ref, OpView)
+	p, err := e.transit(ctx, r, ref, EvAcknowledge, "", func(p *Plan) error {
+		p.AckedAt = r.now
+		if p.StartedAt.IsZero() {
+			p.StartedAt = r.now
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	from, role, err := e.move(r, p, EvAcknowledge)
-	if err != nil {
-		return nil, err
-	}
-	p.AckedAt = r.now
-	if p.StartedAt.IsZero() {
-		p.StartedAt = r.now
-	}
-	if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, "plan.acknowledge", string(from), string(p.Status), "")}, nil); err != nil {
 		return nil, err
 	}
 	replies := e.decided(ctx, r, p, "done.acknowledged", p.Number, formatDate(r.loc, p.End))
@@ -212,17 +213,11 @@ func (e *Engine) cmdCancel(ctx context.Context, r *request, args []string) ([]Re
 	if reason == "" {
 		return nil, Errorf(EINVALID, "err.reason_required")
 	}
-	p, _, err := e.planFor(ctx, r, ref, OpView)
+	p, err := e.transit(ctx, r, ref, EvCancel, reason, func(p *Plan) error {
+		p.Reason, p.ClosedAt = reason, r.now
+		return nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	from, role, err := e.move(r, p, EvCancel)
-	if err != nil {
-		return nil, err
-	}
-	p.Reason, p.ClosedAt = reason, r.now
-	var extra func(tx Store) error
-	if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, "plan.cancel", string(from), string(p.Status), reason)}, extra); err != nil {
 		return nil, err
 	}
 	replies := e.decided(ctx, r, p, "done.cancelled", p.Number)
