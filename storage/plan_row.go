@@ -1,0 +1,145 @@
+package storage
+
+import (
+	"time"
+
+	"github.com/pipbot/pipbot/bot"
+)
+
+// planRow is a plan aggregate in the plans table: the columns the engine
+// filters on, and the nested gap, causes, goals and actions as JSON text.
+// Strings without a size are text (longtext on MySQL).
+type planRow struct {
+	ID       int64  `gorm:"primaryKey;autoIncrement"`
+	Tenant   string `gorm:"size:191;not null;uniqueIndex:uq_plans_tenant_number,priority:1;index:idx_plans_tenant_employee,priority:1;index:idx_plans_tenant_manager,priority:1;index:idx_plans_tenant_mentor,priority:1;index:idx_plans_tenant_status,priority:1"`
+	Number   int    `gorm:"not null;uniqueIndex:uq_plans_tenant_number,priority:2"`
+	Version  int    `gorm:"not null"`
+	Platform string `gorm:"size:32;not null"`
+
+	Title        string
+	EmployeeID   string `gorm:"size:191;not null;index:idx_plans_tenant_employee,priority:2"`
+	ManagerID    string `gorm:"size:191;not null;index:idx_plans_tenant_manager,priority:2"`
+	MentorID     string `gorm:"size:191;not null;index:idx_plans_tenant_mentor,priority:2"`
+	CreatedBy    string `gorm:"size:191;not null"`
+	EmployeeType string `gorm:"size:32;not null"`
+	TeamVisible  bool   `gorm:"not null"`
+
+	Status  string `gorm:"size:32;not null;index:idx_plans_tenant_status,priority:2"`
+	Cycle   int    `gorm:"not null"`
+	StartAt *time.Time
+	EndAt   *time.Time
+
+	Gap     bot.Gap         `gorm:"serializer:json"`
+	Causes  []bot.RootCause `gorm:"serializer:json"`
+	Goals   []bot.Goal      `gorm:"serializer:json"`
+	Actions []bot.Action    `gorm:"serializer:json"`
+
+	Reason     string
+	ApprovedAt *time.Time
+	AckedAt    *time.Time
+	StartedAt  *time.Time
+	Outcome    string `gorm:"size:32;not null"`
+	Lessons    string
+	ClosedAt   *time.Time
+
+	CreatedAt *time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt *time.Time `gorm:"autoUpdateTime:false"`
+}
+
+func (planRow) TableName() string { return "plans" }
+
+func planToRow(p *bot.Plan) planRow {
+	return planRow{
+		ID:           p.ID,
+		Tenant:       p.Tenant,
+		Number:       p.Number,
+		Version:      p.Version,
+		Platform:     p.Platform,
+		Title:        p.Title,
+		EmployeeID:   p.EmployeeID,
+		ManagerID:    p.ManagerID,
+		MentorID:     p.MentorID,
+		CreatedBy:    p.CreatedBy,
+		EmployeeType: string(p.EmployeeType),
+		TeamVisible:  p.TeamVisible,
+		Status:       string(p.Status),
+		Cycle:        p.Cycle,
+		StartAt:      toDBTime(p.Start),
+		EndAt:        toDBTime(p.End),
+		Gap:          p.Gap,
+		Causes:       p.Causes,
+		Goals:        normGoals(p.Goals),
+		Actions:      normActions(p.Actions),
+		Reason:       p.Reason,
+		ApprovedAt:   toDBTime(p.ApprovedAt),
+		AckedAt:      toDBTime(p.AckedAt),
+		StartedAt:    toDBTime(p.StartedAt),
+		Outcome:      string(p.Outcome),
+		Lessons:      p.Lessons,
+		ClosedAt:     toDBTime(p.ClosedAt),
+		CreatedAt:    toDBTime(p.CreatedAt),
+		UpdatedAt:    toDBTime(p.UpdatedAt),
+	}
+}
+
+func (r *planRow) plan() *bot.Plan {
+	return &bot.Plan{
+		ID:           r.ID,
+		Tenant:       r.Tenant,
+		Number:       r.Number,
+		Version:      r.Version,
+		Platform:     r.Platform,
+		Title:        r.Title,
+		EmployeeID:   r.EmployeeID,
+		ManagerID:    r.ManagerID,
+		MentorID:     r.MentorID,
+		CreatedBy:    r.CreatedBy,
+		EmployeeType: bot.EmployeeType(r.EmployeeType),
+		TeamVisible:  r.TeamVisible,
+		Status:       bot.Status(r.Status),
+		Cycle:        r.Cycle,
+		Start:        fromDBTime(r.StartAt),
+		End:          fromDBTime(r.EndAt),
+		Gap:          r.Gap,
+		Causes:       r.Causes,
+		Goals:        r.Goals,
+		Actions:      r.Actions,
+		Reason:       r.Reason,
+		ApprovedAt:   fromDBTime(r.ApprovedAt),
+		AckedAt:      fromDBTime(r.AckedAt),
+		StartedAt:    fromDBTime(r.StartedAt),
+		Outcome:      bot.Outcome(r.Outcome),
+		Lessons:      r.Lessons,
+		ClosedAt:     fromDBTime(r.ClosedAt),
+		CreatedAt:    fromDBTime(r.CreatedAt),
+		UpdatedAt:    fromDBTime(r.UpdatedAt),
+	}
+}
+
+// normGoals copies goals with their deadlines in stored form, leaving the
+// caller's plan untouched.
+func normGoals(goals []bot.Goal) []bot.Goal {
+	if goals == nil {
+		return nil
+	}
+	out := make([]bot.Goal, len(goals))
+	for i, g := range goals {
+		g.Deadline = normTime(g.Deadline)
+		out[i] = g
+	}
+	return out
+}
+
+// normActions copies actions with their dates in stored form.
+func normActions(actions []bot.Action) []bot.Action {
+	if actions == nil {
+		return nil
+	}
+	out := make([]bot.Action, len(actions))
+	for i, a := range actions {
+		a.Due = normTime(a.Due)
+		a.DoneAt = normTime(a.DoneAt)
+		out[i] = a
+	}
+	return out
+}
