@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/pipbot/pipbot/bot"
+	"github.com/pipbot/pipbot/config"
+	"github.com/pipbot/pipbot/storage"
+)
+
+// app is the wired core every long-running subcommand shares: the migrated
+// database, Redis, the engine and the metrics it reports to. serve puts HTTP
+// in front of it, chat a terminal; tests build one directly.
+type app struct {
+	cfg     config.Config
+	log     *slog.Logger
+	db      *storage.DB
+	redis   *storage.Redis
+	metrics *metrics
+	engine  *bot.Engine
+}
+
+// newApp opens and migrates cfg.DB, opens cfg.Redis (embedded when empty)
+// and builds the engine with the HR list, locale and time zone of cfg.
+// Close releases what it opened; on error nothing is left open.
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *app, err error) {
+	locale, ok := bot.ParseLocale(cfg.Locale)
+	if !ok {
+		return nil, fmt.Errorf("unsupported locale %q", cfg.Locale)
+	}
+	a := &app{cfg: cfg, log: log, metrics: newMetrics()}
+	defer func() {
+		if err != nil {
+			_ = a.Close()
+		}
+	}()
+	if a.db, err = storage.Open(ctx, cfg.DB, log); err != nil {
+		return nil, err
+	}
+	if err = a.db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	if a.redis, err = storage.OpenRedis(ctx, cfg.Redis, log); err != nil {
+		return nil, err
+	}
+	a.engine = bot.New(bot.Options{
+		Store:    a.db,
+		Sessions: a.redis,
+		Log:      log.With("component", "bot"),
+		HR:       cfg.HR,
+		Locale:   locale,
+		TZ:       cfg.Location(),
+		Observer: a.metrics,
+	})
+	return a, nil
+}
+
+// Close closes Redis, then the database.
+func (a *app) Close() error {
+	var errs []error
+	if a.redis != nil {
+		errs = append(errs, a.redis.Close())
+	}
+	if a.db != nil {
+		errs = append(errs, a.db.Close())
+	}
+	return errors.Join(errs...)
+}
