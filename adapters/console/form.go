@@ -140,13 +140,21 @@ func (a *Adapter) showValue(in bot.Input, v string) string {
 func (a *Adapter) parseInput(in bot.Input, s string) (value, problem string) {
 	switch in.Kind {
 	case bot.InputNumber:
-		if _, err := strconv.ParseFloat(s, 64); err != nil {
+		// The engine's own reader, so "45万" and "8%" work here as in chat.
+		if _, _, ok := bot.ParseNumber(s); !ok {
 			return "", a.ui.badNumber
 		}
 	case bot.InputDate:
-		return parseTime(s, "2006-01-02", a.ui.badDate, "2006-1-2", "2006/1/2")
+		// The engine's date reader: "2026-12-03", "12月3日", "明天".
+		if d, ok := bot.ParseDate(s, a.now(), a.tz()); ok {
+			return d.Format("2006-01-02"), ""
+		}
+		return "", a.ui.badDate
 	case bot.InputDateTime:
-		return parseTime(s, "2006-01-02 15:04", a.ui.badDateTime, "2006-1-2 15:04", "2006/1/2 15:04")
+		if t, ok := bot.ParseDateTime(s, a.now(), a.tz()); ok {
+			return t.Format("2006-01-02 15:04"), ""
+		}
+		return "", a.ui.badDateTime
 	case bot.InputSelect:
 		if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(in.Options) {
 			return in.Options[n-1].Value, ""
@@ -165,16 +173,6 @@ func (a *Adapter) parseInput(in bot.Input, s string) (value, problem string) {
 		return "", fmt.Sprintf(a.ui.badUser, s)
 	}
 	return s, ""
-}
-
-// parseTime accepts layout or any of alt and writes the value in layout.
-func parseTime(s, layout, problem string, alt ...string) (string, string) {
-	for _, l := range append([]string{layout}, alt...) {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.Format(layout), ""
-		}
-	}
-	return "", problem
 }
 
 // fieldErrors merges the per-input problems of the engine's replies.
@@ -201,3 +199,14 @@ func refill(f bot.Form, values map[string]string) *bot.Form {
 	}
 	return &f
 }
+
+// now is the adapter's clock, for reading relative dates ("明天").
+func (a *Adapter) now() time.Time {
+	if a.opts.Clock != nil {
+		return a.opts.Clock()
+	}
+	return time.Now()
+}
+
+// tz is the zone dates and times are typed in.
+func (a *Adapter) tz() *time.Location { return a.opts.TZ }

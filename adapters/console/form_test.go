@@ -69,7 +69,7 @@ func TestFormWalkThrough(t *testing.T) {
 
 func TestFormAcceptsValuesLabelsAndIDs(t *testing.T) {
 	h := (&fakeHandler{}).answer([]bot.Reply{formReply("", updateForm())})
-	session(t, h, "update\n7\nDONE\n9\n@u_bob\n\n2026-02-30\n2026-3-9\ntomorrow\n2026-03-09 9:30\n")
+	session(t, h, "update\n7\nDONE\n9\n@u_bob\n\n2026-02-30\n2026-3-9\nsoon\n2026-03-09 9:30\n")
 	got := h.cmds[len(h.cmds)-1].Action.Values
 	want := map[string]string{"sales": "7", "status": "done", "coach": "u_bob", "summary": "on track",
 		"next": "2026-03-09", "meet": "2026-03-09 09:30"}

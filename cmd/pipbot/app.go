@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/pipbot/pipbot/bot"
 	"github.com/pipbot/pipbot/config"
@@ -26,7 +27,15 @@ type app struct {
 // newApp opens and migrates cfg.DB, opens cfg.Redis (embedded when empty)
 // and builds the engine with the HR list, locale and time zone of cfg.
 // Close releases what it opened; on error nothing is left open.
-func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *app, err error) {
+// appOption changes how newApp builds the app; tests use it to set the clock.
+type appOption func(*bot.Options)
+
+// withClock makes the engine read the time from now.
+func withClock(now func() time.Time) appOption {
+	return func(o *bot.Options) { o.Clock = now }
+}
+
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...appOption) (_ *app, err error) {
 	locale, ok := bot.ParseLocale(cfg.Locale)
 	if !ok {
 		return nil, fmt.Errorf("unsupported locale %q", cfg.Locale)
@@ -46,7 +55,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *app, e
 	if a.redis, err = storage.OpenRedis(ctx, cfg.Redis, log); err != nil {
 		return nil, err
 	}
-	a.engine = bot.New(bot.Options{
+	o := bot.Options{
 		Store:    a.db,
 		Sessions: a.redis,
 		Log:      log.With("component", "bot"),
@@ -54,7 +63,11 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *app, e
 		Locale:   locale,
 		TZ:       cfg.Location(),
 		Observer: a.metrics,
-	})
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	a.engine = bot.New(o)
 	return a, nil
 }
 
