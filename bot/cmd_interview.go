@@ -207,7 +207,7 @@ func (e *Engine) moveInterview(ctx context.Context, r *request, ref string, word
 	if err != nil {
 		return nil, err
 	}
-	p, role, iv, err := e.bookedInterview(ctx, r, ref, no)
+	p, role, iv, err := e.interviewFor(ctx, r, ref, no, OpInterview, true)
 	if err != nil {
 		return nil, err
 	}
@@ -224,18 +224,23 @@ func (e *Engine) moveInterview(ctx context.Context, r *request, ref string, word
 	return replies, nil
 }
 
-// bookedInterview loads plan ref and its booked interview no, checking the
-// actor may manage interviews.
-func (e *Engine) bookedInterview(ctx context.Context, r *request, ref, no string) (*Plan, Role, *Interview, error) {
-	p, role, err := e.planFor(ctx, r, ref, OpInterview)
+// interviewFor loads plan ref and its interview no for an actor allowed op.
+// With bookedOnly the interview must still be booked; otherwise a held one
+// (with notes) counts too, but never a cancelled one.
+func (e *Engine) interviewFor(ctx context.Context, r *request, ref, no string, op Op, bookedOnly bool) (*Plan, Role, *Interview, error) {
+	p, role, err := e.planFor(ctx, r, ref, op)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	iv, err := e.findInterview(ctx, p, no)
+	find := e.findInterviewAny
+	if bookedOnly {
+		find = e.findInterview
+	}
+	iv, err := find(ctx, p, no)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	if iv.Status != InterviewBooked {
+	if iv.Status == InterviewCancelled || bookedOnly && iv.Status != InterviewBooked {
 		return nil, "", nil, Errorf(ESTATE, "err.interview_not_booked", iv.No)
 	}
 	return p, role, iv, nil
@@ -255,7 +260,7 @@ func (e *Engine) cancelInterview(ctx context.Context, r *request, ref string, wo
 	if len(words) > 0 {
 		no = words[0]
 	}
-	p, role, iv, err := e.bookedInterview(ctx, r, ref, no)
+	p, role, iv, err := e.interviewFor(ctx, r, ref, no, OpInterview, true)
 	if err != nil {
 		return nil, err
 	}
@@ -282,16 +287,9 @@ func (e *Engine) interviewNotes(ctx context.Context, r *request, ref string, wor
 	if text == "" {
 		return nil, Errorf(EINVALID, "err.notes_empty")
 	}
-	p, role, err := e.planFor(ctx, r, ref, OpInterview)
+	p, role, iv, err := e.interviewFor(ctx, r, ref, no, OpInterview, false)
 	if err != nil {
 		return nil, err
-	}
-	iv, err := e.findInterviewAny(ctx, p, no)
-	if err != nil {
-		return nil, err
-	}
-	if iv.Status == InterviewCancelled {
-		return nil, Errorf(ESTATE, "err.interview_not_booked", iv.No)
 	}
 	iv.Notes, iv.Status = text, InterviewDone
 	if err := e.saveInterview(ctx, r, p, iv, role, "interview.notes", "", string(InterviewDone)); err != nil {
@@ -339,16 +337,9 @@ func (e *Engine) actInterviewConfirm(ctx context.Context, r *request, in *Action
 // confirmInterview records that the employee or the manager confirms the
 // written plan agreed at the interview.
 func (e *Engine) confirmInterview(ctx context.Context, r *request, ref, no string) ([]Reply, error) {
-	p, role, err := e.planFor(ctx, r, ref, OpInterviewOK)
+	p, role, iv, err := e.interviewFor(ctx, r, ref, no, OpInterviewOK, false)
 	if err != nil {
 		return nil, err
-	}
-	iv, err := e.findInterviewAny(ctx, p, no)
-	if err != nil {
-		return nil, err
-	}
-	if iv.Status == InterviewCancelled {
-		return nil, Errorf(ESTATE, "err.interview_not_booked", iv.No)
 	}
 	switch role {
 	case RoleEmployee:

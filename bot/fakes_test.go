@@ -24,6 +24,7 @@ type memStore struct {
 	audit    []bot.AuditEntry
 	people   map[string]bot.Person
 	failSave error // when set, SavePlan fails (to prove nothing changes)
+	panicky  bool  // when set, ListPlans panics (to prove no panic reaches a user)
 }
 
 func newMemStore() *memStore {
@@ -94,6 +95,9 @@ func (s *memStore) SavePlan(_ context.Context, p *bot.Plan) error {
 func (s *memStore) ListPlans(_ context.Context, tenant string, q bot.PlanQuery) ([]*bot.Plan, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.panicky {
+		panic("index out of range in a driver")
+	}
 	var out []*bot.Plan
 	for _, p := range s.plans {
 		switch {

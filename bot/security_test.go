@@ -140,3 +140,17 @@ func TestConflictAsksToRetry(t *testing.T) {
 		t.Fatalf("stale save: %v", err)
 	}
 }
+
+// TestPanicNeverReachesUser: a panic inside a command becomes the polite
+// internal-error reply and an error for the adapter to log.
+func TestPanicNeverReachesUser(t *testing.T) {
+	w := newWorld(t)
+	w.store.panicky = true
+	r, err := w.engine.Handle(context.Background(), bot.Command{Tenant: w.tenant, Platform: "console", Actor: bot.Person{ID: mgr.ID}, Text: "team"})
+	if err == nil || len(r) != 1 {
+		t.Fatalf("got %d replies, err %v", len(r), err)
+	}
+	if got := r[0].Message.Text(); strings.Contains(got, "index out of range") || !strings.Contains(got, literal(bot.LocaleZH, "err.internal")) {
+		t.Errorf("user saw %q", got)
+	}
+}
