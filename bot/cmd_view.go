@@ -212,6 +212,9 @@ func (e *Engine) cmdAudit(ctx context.Context, r *request, args []string) ([]Rep
 		if a.From != "" || a.To != "" {
 			line += " · " + a.From + " → " + a.To
 		}
+		if a.Detail != "" {
+			line += " · " + a.Detail
+		}
 		lines = append(lines, line)
 	}
 	m := Message{Title: r.tr("audit.title", p.Number), Blocks: []Block{Text{Body: strings.Join(lines, "\n")}, Context(r.tr("audit.readonly"))}}
