@@ -43,6 +43,8 @@ var verbs = map[string]string{
 	"all": "all", "全部": "all", "全部计划": "all",
 	"audit": "audit", "审计": "audit", "日志": "audit",
 	"lang": "lang", "language": "lang", "语言": "lang",
+	"bind": "bind", "绑定": "bind", "绑定团队": "bind", "绑定群": "bind",
+	"unbind": "unbind", "解绑": "unbind", "解绑团队": "unbind",
 }
 
 // textCommands holds the handler of each command name.
@@ -57,6 +59,7 @@ var textCommands = map[string]textHandler{
 	"cancel": (*Engine).cmdCancel, "adjust": (*Engine).cmdAdjust, "mentor": (*Engine).cmdMentor,
 	"note": (*Engine).cmdNote, "promotions": (*Engine).cmdPromotions, "all": (*Engine).cmdAll,
 	"audit": (*Engine).cmdAudit, "lang": (*Engine).cmdLang,
+	"bind": (*Engine).cmdBind, "unbind": (*Engine).cmdUnbind,
 }
 
 // actionCommands holds the handler of each button or form action id.

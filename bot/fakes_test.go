@@ -23,6 +23,7 @@ type memStore struct {
 	notes    []bot.Note
 	audit    []bot.AuditEntry
 	people   map[string]bot.Person
+	chats    []bot.TeamChat
 	failSave error // when set, SavePlan fails (to prove nothing changes)
 	panicky  bool  // when set, ListPlans panics (to prove no panic reaches a user)
 }
@@ -351,4 +352,30 @@ func (m *memSessions) Delete(_ context.Context, key string) error {
 	defer m.mu.Unlock()
 	delete(m.vals, key)
 	return nil
+}
+
+func (s *memStore) BindTeamChat(_ context.Context, c bot.TeamChat) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.chats {
+		if s.chats[i].Tenant == c.Tenant && s.chats[i].ChatID == c.ChatID {
+			s.chats[i] = c
+			return nil
+		}
+	}
+	s.chats = append(s.chats, c)
+	return nil
+}
+
+func (s *memStore) UnbindTeamChat(_ context.Context, tenant, chatID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chats = filter(s.chats, func(c bot.TeamChat) bool { return c.Tenant != tenant || c.ChatID != chatID })
+	return nil
+}
+
+func (s *memStore) TeamChats(_ context.Context, tenant, managerID string) ([]bot.TeamChat, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return filter(s.chats, func(c bot.TeamChat) bool { return c.Tenant == tenant && (managerID == "" || c.ManagerID == managerID) }), nil
 }

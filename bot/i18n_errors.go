@@ -72,5 +72,9 @@ var msgErrors = map[string]msg{
 	"err.adjust_over":           {"本季度累计调整超过 %s，HR 需写明特批理由：「调整 12 确认 1 特批 理由」。", "This quarter's total change exceeds %s; HR must give a written override: \"adjust 12 confirm 1 override REASON\"."},
 	"err.hr_only":               {"只有 HR 可以查看。", "Only HR can see this."},
 	"err.bad_status":            {"「%s」不是状态。", "\"%s\" is not a status."},
+	"err.bind_in_group":         {"请在要绑定的群里 @我 发送「绑定团队」。", "Send \"bind\" in the group you want to bind, mentioning me."},
+	"err.bind_manager":          {"只有负责改进计划的经理或 HR 可以绑定团队群。", "Only a manager with improvement plans, or HR, can bind a team group."},
+	"err.unbind_owner":          {"这个群是 %s 的团队群，只有他/她或 HR 可以解绑。", "This is %s's team group; only they or HR can unbind it."},
+	"err.not_bound":             {"这个群没有绑定团队。", "This group is not bound to a team."},
 	"err.lang_format":           {"用法：语言 中文｜语言 英文", "Usage: lang zh | lang en"},
 }

@@ -38,6 +38,8 @@ var msgHelp = map[string]msg{
 	"help.mentor":          {"导师 12 @李导师 ｜ 辅导 12 练习了开场白", "mentor 12 @mentor | note 12 practised the pitch"},
 	"help.hr.label":        {"HR", "HR"},
 	"help.hr":              {"全部计划 ｜ 晋升名单 ｜ 审计 12", "all | promotions | audit 12"},
+	"help.bind.label":      {"团队群", "Team group"},
+	"help.bind":            {"在群里 @我：绑定团队 ｜ 解绑团队", "in a group, mention me: bind | unbind"},
 	"help.lang.label":      {"语言", "Language"},
 	"help.lang":            {"语言 英文", "lang zh"},
 }

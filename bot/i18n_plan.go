@@ -105,6 +105,8 @@ var msgPlan = map[string]msg{
 
 	"audit.title":    {"计划 #%d 审计日志", "Audit log of plan #%d"},
 	"audit.readonly": {"审计日志只增不改，任何命令都不能修改或删除。", "The audit log is append-only; no command can edit or delete it."},
+	"bind.done":      {"好的，本群已绑定为 %s 的团队群：这里只会收到团队提醒和计数，不会出现任何个人计划内容。", "Done: this group is now %s's team group. It gets team reminders and counts only, never anyone's plan content."},
+	"bind.removed":   {"本群已解除团队绑定。", "This group is no longer a team group."},
 	"lang.set":       {"好的，以后用中文和你交流。", "OK, I'll talk to you in English from now on."},
 
 	"tone.under_performer": {"我们一起小步快走，每周一点进步就很好。", "Small steps each week are what count; we're in this together."},

@@ -74,6 +74,17 @@ type Directory interface {
 	People(ctx context.Context, tenant string) ([]Person, error)
 }
 
+// Teams remembers which group chats belong to which manager's team.
+type Teams interface {
+	// BindTeamChat binds (or rebinds) a group chat; one binding per chat.
+	BindTeamChat(ctx context.Context, c TeamChat) error
+	// UnbindTeamChat removes a chat's binding; no error when there was none.
+	UnbindTeamChat(ctx context.Context, tenant, chatID string) error
+	// TeamChats lists the chats bound to a manager's team; managerID ""
+	// lists every binding of the tenant.
+	TeamChats(ctx context.Context, tenant, managerID string) ([]TeamChat, error)
+}
+
 // Store is everything the engine keeps in SQL. InTx runs fn in one
 // transaction with a Store bound to it; fn's error rolls it back.
 type Store interface {
@@ -81,6 +92,7 @@ type Store interface {
 	Records
 	AuditLog
 	Directory
+	Teams
 	InTx(ctx context.Context, fn func(tx Store) error) error
 }
 

@@ -16,7 +16,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	models := []any{
 		&planRow{}, &updateRow{}, &interviewRow{}, &reviewRow{},
-		&adjustmentRow{}, &noteRow{}, &auditRow{}, &personRow{},
+		&adjustmentRow{}, &noteRow{}, &auditRow{}, &personRow{}, &teamChatRow{},
 	}
 	if err := g.AutoMigrate(models...); err != nil {
 		return fmt.Errorf("migrate %s schema: %w", db.kind, err)

@@ -65,6 +65,7 @@ func testStore(t *testing.T, db *DB) {
 	t.Run("Audit", func(t *testing.T) { testAudit(t, db) })
 	t.Run("People", func(t *testing.T) { testPeople(t, db) })
 	t.Run("TenantIsolation", func(t *testing.T) { testTenantIsolation(t, db) })
+	t.Run("TeamChats", func(t *testing.T) { testTeamChats(t, db) })
 	t.Run("MigrateKeepsData", func(t *testing.T) { testMigrateKeepsData(t, db) })
 }
 
