@@ -12,9 +12,10 @@ import (
 	"gorm.io/gorm"
 )
 
-// Retries of createNumbered: at most numberAttempts, waiting a random time
-// in [d/2, d) between them, d doubling from backoffBase up to backoffCap, so
-// that creators who collided spread out instead of colliding again.
+// Retries of createNumbered and of the inbox's transactions: at most
+// numberAttempts, waiting a random time in [d/2, d) between them, d doubling
+// from backoffBase up to backoffCap, so that creators who collided spread out
+// instead of colliding again.
 const (
 	numberAttempts = 10
 	backoffBase    = 2 * time.Millisecond
@@ -40,15 +41,25 @@ func (db *DB) createNumbered(ctx context.Context, next func(tx *gorm.DB) (int, e
 		if err == nil || !db.retryable(err) {
 			return err
 		}
-		d := min(backoffBase<<(attempt-1), backoffCap)
-		wait := d/2 + rand.N(d/2)
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
+		if err := backoff(ctx, attempt); err != nil {
+			return err
 		}
 	}
 	return fmt.Errorf("after %d attempts: %w", numberAttempts, err)
+}
+
+// backoff waits before the next of several attempts: a random time in
+// [d/2, d), d doubling from backoffBase up to backoffCap, so that callers who
+// collided spread out instead of colliding again. It returns early with the
+// context's error.
+func backoff(ctx context.Context, attempt int) error {
+	d := min(backoffBase<<(attempt-1), backoffCap)
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d/2 + rand.N(d/2)):
+		return nil
+	}
 }
 
 // retryable reports whether an attempt of createNumbered lost a race and may
@@ -59,9 +70,12 @@ func (db *DB) retryable(err error) bool {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return true
 	}
-	if db.inTx {
-		return false
-	}
+	return !db.inTx && aborted(err)
+}
+
+// aborted reports whether the database aborted a transaction to break a
+// deadlock or a serialization conflict, so that it may be run again whole.
+func aborted(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		return pgErr.Code == "40001" || pgErr.Code == "40P01"

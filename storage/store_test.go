@@ -17,7 +17,7 @@ import (
 func TestStore(t *testing.T) {
 	storagetest.EachSQL(t, func(t *testing.T, dsn string) {
 		db := openTestDB(t, dsn)
-		testStore(t, db)
+		testStore(t, db, dsn)
 	})
 }
 
@@ -42,9 +42,10 @@ func openTestDB(t *testing.T, dsn string) *DB {
 	return db
 }
 
-// testStore is the contract of bot.Store; every database must pass it.
-// Each subtest works in its own tenant.
-func testStore(t *testing.T, db *DB) {
+// testStore is the contract of bot.Store and of the inbox; every database
+// must pass it. Each subtest works in its own tenant (or inbox source); dsn
+// names db's database, for subtests that reopen it.
+func testStore(t *testing.T, db *DB, dsn string) {
 	t.Run("Ping", func(t *testing.T) {
 		if err := db.Ping(t.Context()); err != nil {
 			t.Fatal(err)
@@ -67,6 +68,7 @@ func testStore(t *testing.T, db *DB) {
 	t.Run("TenantIsolation", func(t *testing.T) { testTenantIsolation(t, db) })
 	t.Run("TeamChats", func(t *testing.T) { testTeamChats(t, db) })
 	t.Run("MigrateKeepsData", func(t *testing.T) { testMigrateKeepsData(t, db) })
+	t.Run("Inbox", func(t *testing.T) { testInbox(t, db, dsn) })
 }
 
 // msEqual compares times as the store keeps them: the same instant at
