@@ -32,7 +32,7 @@ func (e *Engine) cmdNew(ctx context.Context, r *request, args []string) ([]Reply
 		}
 	}
 	if form {
-		return []Reply{r.reply(Message{Title: r.tr("new.form_title"), Blocks: []Block{e.newPlanForm(r, other)}}, true)}, nil
+		return []Reply{r.reply(Message{Title: r.tr("new.form_title"), Blocks: []Block{e.newPlanForm(r, other, e.peopleOptions(ctx, r))}}, true)}, nil
 	}
 	emp, mgr, err := e.planPeople(ctx, r, other)
 	if err != nil {
@@ -112,8 +112,34 @@ func (e *Engine) createDraft(ctx context.Context, r *request, emp, mgr string, t
 	return p, nil
 }
 
-// newPlanForm is the one-form way to create a plan with its first cause, goal and action.
-func (e *Engine) newPlanForm(r *request, employee string) Form {
+// maxPeopleOptions caps the candidates offered by a person input.
+const maxPeopleOptions = 100
+
+// peopleOptions lists the tenant's people as candidates for a person input:
+// a platform's person picker may otherwise offer only the chat's members.
+func (e *Engine) peopleOptions(ctx context.Context, r *request) []Option {
+	people, err := e.store.People(ctx, r.cmd.Tenant)
+	if err != nil {
+		e.log.WarnContext(ctx, "list people for a form", "tenant", r.cmd.Tenant, "err", err)
+		return nil
+	}
+	var opts []Option
+	for _, p := range people {
+		if len(opts) == maxPeopleOptions {
+			break
+		}
+		label := p.Name
+		if label == "" {
+			label = p.ID
+		}
+		opts = append(opts, Option{Value: p.ID, Label: label})
+	}
+	return opts
+}
+
+// newPlanForm is the one-form way to create a plan with its first cause, goal
+// and action; people are the candidates for the employee and manager inputs.
+func (e *Engine) newPlanForm(r *request, employee string, people []Option) Form {
 	l := r.loc
 	opts := []Option{
 		{string(TypeUnderPerformer), enumText(l, "type", string(TypeUnderPerformer))},
@@ -129,8 +155,8 @@ func (e *Engine) newPlanForm(r *request, employee string) Form {
 		return Input{Name: name, Label: T(l, "form."+name), Kind: kind, Required: req, Placeholder: T(l, "ph."+name)}
 	}
 	inputs := []Input{
-		{Name: "employee", Label: T(l, "form.employee"), Kind: InputUser, Value: employee},
-		{Name: "manager", Label: T(l, "form.manager"), Kind: InputUser, Value: r.actor.ManagerID},
+		{Name: "employee", Label: T(l, "form.employee"), Kind: InputUser, Value: employee, Options: people},
+		{Name: "manager", Label: T(l, "form.manager"), Kind: InputUser, Value: r.actor.ManagerID, Options: people},
 		{Name: "type", Label: T(l, "form.type"), Kind: InputSelect, Required: true, Options: opts, Value: string(TypeUnderPerformer)},
 		in("gap_metric", InputText, true), in("gap_target", InputNumber, true), in("gap_actual", InputNumber, true), in("gap_unit", InputText, false),
 		{Name: "cause_dim", Label: T(l, "form.cause_dim"), Kind: InputSelect, Required: true, Options: dims, Value: string(DimPerson)},

@@ -169,7 +169,7 @@ type Input struct {
 	Required    bool
 	Placeholder string
 	Value       string   // initial value
-	Options     []Option // for InputSelect
+	Options     []Option // choices of InputSelect; candidates of InputUser (value = user ID)
 }
 
 // Option is one choice of a select input.
