@@ -1,0 +1,205 @@
+package lark
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/larksuite/oapi-sdk-go/v3/event/dispatcher/callback"
+	"github.com/pipbot/pipbot/adapters/lark/card"
+	"github.com/pipbot/pipbot/bot"
+)
+
+// cardEvent is the part of card.action.trigger the adapter reads. The
+// clicker is operator.open_id in operator.tenant_key, and nothing else: the
+// value only routes the click to an engine action.
+type cardEvent struct {
+	Header struct {
+		EventID   string `json:"event_id"`
+		TenantKey string `json:"tenant_key"`
+	} `json:"header"`
+	Event struct {
+		Operator struct {
+			TenantKey *string `json:"tenant_key"`
+			OpenID    string  `json:"open_id"`
+		} `json:"operator"`
+		Token  string `json:"token"` // delayed-update token
+		Action struct {
+			Value     map[string]any `json:"value"`
+			FormValue map[string]any `json:"form_value"`
+		} `json:"action"`
+		Context struct {
+			OpenMessageID string `json:"open_message_id"`
+			OpenChatID    string `json:"open_chat_id"`
+		} `json:"context"`
+	} `json:"event"`
+}
+
+// handleCard answers a verified card click within the platform's 3 s: it
+// checks the operator, records the click (a replay has no effect), runs the
+// engine inline and answers with the replacement card or a toast; when the
+// engine needs longer than tune.budget (counted from start), it answers
+// "working on it" and the replies follow through the delayed update.
+// Feishu never resends a click, so the recorded click is what makes a crash
+// mid-click recoverable: the worker claims it once its lease runs out.
+func (a *Adapter) handleCard(ctx context.Context, env envelope, start time.Time) *callback.CardActionTriggerResponse {
+	var ev cardEvent
+	if err := json.Unmarshal(env.Raw, &ev); err != nil {
+		a.log.WarnContext(ctx, "unreadable card click", "event_id", env.EventID, "err", err)
+		return &callback.CardActionTriggerResponse{}
+	}
+	op, tenant := ev.Event.Operator, tenantOf(env.TenantKey)
+	if op.OpenID == "" || op.TenantKey == nil || *op.TenantKey != env.TenantKey {
+		a.log.WarnContext(ctx, "card click refused: operator missing or of another tenant",
+			"tenant", tenant, "event_id", env.EventID)
+		return toast("error", msgNotAllowed)
+	}
+	act := ev.Event.Action
+	if _, err := card.ParseAction(act.Value, act.FormValue); err != nil {
+		if !errors.Is(err, card.ErrNoAction) {
+			a.log.WarnContext(ctx, "unreadable card action", "tenant", tenant, "event_id", env.EventID, "err", err)
+		}
+		return &callback.CardActionTriggerResponse{}
+	}
+	d := &bot.Delivery{Source: sourceCards, Tenant: tenant, Payload: env.Raw, ReceivedAt: a.now(),
+		Keys: []string{"lark:card:" + ev.Event.Context.OpenMessageID + ":" + op.OpenID + ":" + actionHash(act.Value, act.FormValue)}}
+	if env.EventID != "" {
+		d.Keys = append(d.Keys, "lark:ev:"+env.EventID)
+	}
+	own, err := a.putCard(ctx, d)
+	switch {
+	case err != nil:
+		a.log.ErrorContext(ctx, "record card click", "tenant", tenant, "user_id", op.OpenID, "event_id", env.EventID, "err", err)
+		return toast("error", msgBusy)
+	case own == nil:
+		return &callback.CardActionTriggerResponse{} // a replay
+	}
+	got, ok := a.claimOwn(ctx, d.ID, own)
+	if !ok {
+		return toast("info", msgWorking) // another replica claimed it and answers by delayed update
+	}
+	return a.answerCard(ctx, got, start)
+}
+
+// answerCard runs a claimed click and answers it in time.
+func (a *Adapter) answerCard(ctx context.Context, d bot.Delivery, start time.Time) *callback.CardActionTriggerResponse {
+	ectx := context.WithoutCancel(ctx)
+	type result struct {
+		cmd     bot.Command
+		o       Origin
+		replies []bot.Reply
+		ok      bool
+	}
+	done := make(chan result, 1)
+	a.background(func() {
+		cmd, o, ok, err := a.cardCommand(ectx, d.Payload)
+		if err != nil || !ok { // it parsed before it was recorded
+			a.log.ErrorContext(ectx, "card click", "tenant", d.Tenant, "err", err)
+			done <- result{}
+			return
+		}
+		done <- result{cmd, o, a.run(ectx, cmd), true}
+	})
+	timer := time.NewTimer(time.Until(start.Add(a.tune.budget)))
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		if !r.ok {
+			a.finish(ectx, d)
+			return &callback.CardActionTriggerResponse{}
+		}
+		resp, rest := cardResponse(r.replies, r.o, r.cmd.Actor)
+		a.background(func() { a.complete(ectx, d, r.o, rest, 0) })
+		return resp
+	case <-timer.C:
+		a.background(func() {
+			r := <-done
+			if !r.ok {
+				a.finish(ectx, d)
+				return
+			}
+			r.o.UpdateToken = cardToken(d.Payload)
+			waitUntil(ectx, d.ReceivedAt.Add(a.tune.cardWindow), a.now)
+			a.complete(ectx, d, r.o, r.replies, 0)
+		})
+		return toast("info", msgWorking)
+	}
+}
+
+// cardCommand turns a recorded click into the engine's command and where to
+// answer. The chat is a DM unless the adapter knows it is a group (see
+// chatKind); Actor is the operator, never anything the card value says.
+func (a *Adapter) cardCommand(ctx context.Context, raw []byte) (cmd bot.Command, o Origin, ok bool, err error) {
+	var ev cardEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		return cmd, o, false, fmt.Errorf("read card click: %w", err)
+	}
+	in, err := card.ParseAction(ev.Event.Action.Value, ev.Event.Action.FormValue)
+	if err != nil {
+		return cmd, o, false, fmt.Errorf("read card action: %w", err)
+	}
+	tk, e := ev.Header.TenantKey, ev.Event
+	kind := a.chatKind(ctx, tk, e.Context.OpenChatID)
+	o = Origin{TenantKey: tk, ChatID: e.Context.OpenChatID, ChatType: kind, CardMessageID: e.Context.OpenMessageID,
+		OperatorID: e.Operator.OpenID, EventID: ev.Header.EventID}
+	cmd = bot.Command{Platform: bot.PlatformLark, Tenant: tenantOf(tk), Actor: a.actor(ctx, tk, e.Operator.OpenID),
+		Chat: bot.Chat{ID: e.Context.OpenChatID, Group: kind == "group"}, Action: in, EventID: ev.Header.EventID}
+	return cmd, o, true, nil
+}
+
+// chatKind says whether a clicked card sits in a p2p chat or a group. A card
+// callback does not say, so: what the adapter saw of the chat; else what
+// Options.Chats answers (a failed lookup counts as a group, where private
+// content stays out); else p2p, since private cards are only sent one-to-one.
+func (a *Adapter) chatKind(ctx context.Context, tenantKey, chatID string) string {
+	if k := a.chats.get(chatID); k != "" {
+		return k
+	}
+	if a.opts.Chats == nil || chatID == "" {
+		return "p2p"
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.tune.profile)
+	defer cancel()
+	k, err := a.opts.Chats.ChatType(ctx, tenantKey, chatID)
+	if err != nil || k == "" {
+		a.log.WarnContext(ctx, "look up chat type", "tenant", tenantOf(tenantKey), "err", err)
+		return "group"
+	}
+	a.chats.note(chatID, k)
+	return kindOf(k)
+}
+
+// cardToken is a recorded click's delayed-update token.
+func cardToken(raw []byte) string {
+	var ev cardEvent
+	_ = json.Unmarshal(raw, &ev)
+	return ev.Event.Token
+}
+
+// actionHash identifies what was clicked or submitted, for the replay key.
+func actionHash(value, form map[string]any) string {
+	b, _ := json.Marshal([]any{value, form}) // maps marshal with sorted keys
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// background runs f after the response, tracked so that shutdown waits for
+// it; once the worker has stopped, untracked.
+func (a *Adapter) background(f func()) {
+	a.mu.Lock()
+	tracked := !a.closed
+	if tracked {
+		a.bg.Add(1)
+	}
+	a.mu.Unlock()
+	go func() {
+		if tracked {
+			defer a.bg.Done()
+		}
+		f()
+	}()
+}
