@@ -22,6 +22,7 @@ type app struct {
 	redis   *storage.Redis
 	metrics *metrics
 	engine  *bot.Engine
+	lark    *larkPlatform // nil unless a Feishu/Lark app is configured
 }
 
 // newApp opens and migrates cfg.DB, opens cfg.Redis (embedded when empty)

@@ -26,14 +26,11 @@ func (a *app) routes(ready *readiness) []route {
 	return append(rs, platformRoutes(a)...)
 }
 
-// platformRoutes is the seam for the chat platforms' callback endpoints
-// (DESIGN.md: POST /slack/events, /slack/commands, /slack/interactions,
-// /lark/events, /lark/cards). The Slack and Lark adapters arrive in their
-// own issues; each adds its routes here, built from a.engine, a.redis (for
-// dedupe) and its own section of a.cfg, when a.cfg enables it. Until then
-// nothing is mounted, so those paths answer 404 rather than a fake 200.
+// platformRoutes are the chat platforms' callback endpoints (DESIGN.md:
+// POST /lark/events and /lark/cards; Slack's come with its adapter). A
+// platform that is not configured mounts nothing, so its paths answer 404.
 func platformRoutes(a *app) []route {
-	return nil
+	return a.lark.routes()
 }
 
 // newMux registers the route table on a fresh ServeMux.

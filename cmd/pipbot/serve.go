@@ -45,10 +45,20 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if cfg.SlackEnabled() {
 		log.Warn("Slack is configured but this build has no Slack adapter yet; ignoring it", "component", "serve")
 	}
-	if cfg.LarkEnabled() {
-		log.Warn("Feishu/Lark is configured but this build has no Lark adapter yet; ignoring it", "component", "serve")
+	if a.lark, err = a.newLark(ctx, time.Now); err != nil {
+		_ = a.Close()
+		return err
 	}
+	// The workers stop with the server, also when listening fails.
+	pctx, stopPlatforms := context.WithCancel(ctx)
+	platforms := make(chan struct{})
+	go func() {
+		defer close(platforms)
+		a.runPlatforms(pctx, time.Now)
+	}()
 	err = a.listenAndServe(ctx)
+	stopPlatforms()
+	<-platforms
 	if cerr := a.Close(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("close: %w", cerr))
 	}

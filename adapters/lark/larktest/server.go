@@ -126,6 +126,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rep = s.authed(r, s.getChat)
 	case r.Method == http.MethodGet && strings.HasPrefix(p, "/open-apis/contact/v3/users/"):
 		rep = s.authed(r, s.getUser)
+	case r.Method == http.MethodGet && p == "/open-apis/bot/v3/info":
+		rep = s.authed(r, s.botInfo)
 	default:
 		rep = fail(http.StatusNotFound, 404, "404 page not found")
 	}
