@@ -185,7 +185,7 @@ func TestEndToEndFeishu(t *testing.T) {
 		f.say("ou_emp", "oc_emp", "新建 表单")
 		formMsg := f.await("oc_emp", 0, "plan.create")
 		resp := f.click("ou_emp", "oc_emp", formMsg.ID, buttonValue(t, formMsg.Card, "plan.create"), map[string]any{
-			"employee": "", "manager": "ou_mgr", "type": "under_performer",
+			"employee": "", "manager": "", "type": "under_performer", // the approver comes from the org chart
 			"gap_metric": "季度销售额", "gap_target": "500000", "gap_actual": "350000", "gap_unit": "元",
 			"cause_dim": "person", "cause_text": "客户跟进不及时",
 			"goal_metric": "季度销售额", "goal_baseline": "35万", "goal_target": "50万", "goal_unit": "元", "goal_deadline": "2027-01-31 +0800",
