@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pipbot/pipbot/adapters/lark/card"
+	"github.com/pipbot/pipbot/bot"
+	"github.com/pipbot/pipbot/config"
+	"github.com/pipbot/pipbot/storage/storagetest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestEveryEngineCardAsFeishuJSON walks the improvement process through the
+// engine and renders each kind of card it answers with as Feishu card JSON
+// 2.0, compared with golden files in testdata/lark-cards (rewrite with
+// -update). The clock is fixed so the cards are stable.
+func TestEveryEngineCardAsFeishuJSON(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
+	cfg := config.Default()
+	cfg.DB = storagetest.SQLite(t)
+	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler), withClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := seedDemo(ctx, a.db, demoPeople(), now); err != nil {
+		t.Fatal(err)
+	}
+	say := func(who, text string) []bot.Reply {
+		t.Helper()
+		r, err := a.engine.Handle(ctx, bot.Command{Platform: bot.PlatformLark, Tenant: demoTenant, Actor: bot.Person{ID: who}, Chat: bot.Chat{ID: "dm:" + who}, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	click := func(who, id string, args map[string]string) []bot.Reply {
+		t.Helper()
+		r, err := a.engine.Handle(ctx, bot.Command{Platform: bot.PlatformLark, Tenant: demoTenant, Actor: bot.Person{ID: who},
+			Chat: bot.Chat{ID: "dm:" + who}, Action: &bot.ActionInput{ID: id, Args: args}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	plan := map[string]string{"plan": "1"}
+	steps := []struct {
+		name    string
+		replies func() []bot.Reply
+	}{
+		{"help", func() []bot.Reply { return say("zhangsan", "帮助") }},
+		{"help-en", func() []bot.Reply { return say("sam", "help") }},
+		{"create-form", func() []bot.Reply { return say("wang", "新建 表单") }},
+		{"guide-type", func() []bot.Reply { return say("zhangsan", "新建") }},
+		{"guide-gap", func() []bot.Reply { return say("zhangsan", "1") }},
+		{"guide-cause", func() []bot.Reply {
+			say("zhangsan", "季度销售额 50万 35万 元")
+			return say("zhangsan", "个人 客户跟进不及时")
+		}},
+		{"guide-done", func() []bot.Reply {
+			for _, l := range []string{"完成", "季度销售额 35万 50万 元 2个月", "客户投诉率 8% 3% 2个月", "完成", "更新拜访记录 | 每周五 17:00 | CRM | 拜访数", "完成"} {
+				say("zhangsan", l)
+			}
+			return say("zhangsan", "默认")
+		}},
+		{"submitted", func() []bot.Reply { return say("zhangsan", "提交 1") }},
+		{"changes-form", func() []bot.Reply { return click("wang", "plan.changes", plan) }},
+		{"approved", func() []bot.Reply { return click("wang", "plan.approve", plan) }},
+		{"acknowledged", func() []bot.Reply { return click("zhangsan", "plan.ack", plan) }},
+		{"update-form", func() []bot.Reply { return click("zhangsan", "plan.update", plan) }},
+		{"update-form-errors", func() []bot.Reply {
+			r, _ := a.engine.Handle(ctx, bot.Command{Platform: bot.PlatformLark, Tenant: demoTenant, Actor: bot.Person{ID: "zhangsan"},
+				Chat: bot.Chat{ID: "dm:zhangsan"}, Action: &bot.ActionInput{ID: "plan.update", Args: plan, Values: map[string]string{"goal_1": "很多", "text": ""}}})
+			return r
+		}},
+		{"update-saved", func() []bot.Reply { return say("zhangsan", "更新 销售额 42万 投诉率 6% 本周拜访8家") }},
+		{"team", func() []bot.Reply { return say("wang", "团队") }},
+		{"interview", func() []bot.Reply { return say("wang", "面谈 1 预约 2026-12-03 15:00 50 HR") }},
+		{"review-form", func() []bot.Reply { return click("wang", "plan.review", plan) }},
+		{"adjust-request", func() []bot.Reply { return say("zhangsan", "调整 1 1 47万 市场萎缩") }},
+		{"show", func() []bot.Reply { return say("wang", "查看 1") }},
+		{"close-form", func() []bot.Reply { return click("wang", "plan.close", plan) }},
+		{"promotions", func() []bot.Reply {
+			say("wang", "结案 1 达成 每周复盘有效")
+			return say("lin", "晋升名单")
+		}},
+		{"error", func() []bot.Reply { return say("zhangsan", "跳舞") }},
+	}
+	seen := map[string]bool{}
+	for _, s := range steps {
+		for i, r := range s.replies() {
+			to := r.To
+			if to == "" {
+				to = "self"
+			}
+			name := fmt.Sprintf("%s-%d-%s", s.name, i, to)
+			if seen[name] {
+				t.Fatalf("two cards named %s", name)
+			}
+			seen[name] = true
+			l := bot.LocaleZH
+			if to == "sam" || (to == "self" && s.name == "help-en") {
+				l = bot.LocaleEN
+			}
+			got, _ := json.MarshalIndent(card.Render(r.Message, card.Options{Locale: l, Private: r.Private, Interactive: true, Errors: r.Errors}), "", "  ")
+			compareGolden(t, filepath.Join("testdata", "lark-cards", name+".json"), got)
+		}
+	}
+}
+
+// compareGolden checks got against a golden file, or rewrites it with -update.
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(want) != string(got)+"\n" {
+		t.Errorf("%s differs from the golden file (run with -update after checking the change)", path)
+	}
+}
