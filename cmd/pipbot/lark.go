@@ -39,7 +39,7 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 		return nil, nil
 	}
 	base := a.cfg.LarkBaseURL()
-	log := a.log.With("component", "lark")
+	log := a.log // the adapter's parts tag their own lines component=lark
 	client := lark.NewClient(c.AppID, c.AppSecret.Reveal(), base, larkCallTimeout)
 	locale, _ := bot.ParseLocale(a.cfg.Locale)
 	dir := lark.NewDirectory(client, a.db, larkProfileTTL, now).WithLog(log)
@@ -49,7 +49,7 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 	if err != nil {
 		// Without the bot's id, group messages are matched by the bot's
 		// name or by a leading mention; one-to-one chats work regardless.
-		log.Warn("could not read the bot's identity; group mentions are matched by position", "err", err)
+		log.Warn("could not read the bot's identity; group mentions are matched by position", "component", "lark", "err", err)
 	}
 	ad, err := lark.New(lark.Options{
 		AppID: c.AppID, AppSecret: c.AppSecret.Reveal(), VerificationToken: c.VerificationToken.Reveal(),
@@ -59,7 +59,7 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 	if err != nil {
 		return nil, fmt.Errorf("feishu/lark adapter: %w", err)
 	}
-	log.Info("feishu/lark adapter ready", "mode", c.Mode, "base_url", base, "bot_known", botID != "")
+	log.Info("feishu/lark adapter ready", "component", "lark", "mode", c.Mode, "base_url", base, "bot_known", botID != "")
 	return &larkPlatform{adapter: ad, sender: sender}, nil
 }
 
