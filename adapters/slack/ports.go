@@ -38,6 +38,7 @@ type People interface {
 // outcome first looks for the message instead of posting it twice (Slack
 // has no idempotency key). Keys are the replies' keys.
 type Sent interface {
-	// Begin marks key as being sent; ok is false when it was begun before.
-	Begin(ctx context.Context, key string, ttl time.Duration) (ok bool, err error)
+	// SeenOnce marks key as being sent; first is false when it was marked
+	// before, so the send may already have happened (*storage.Redis).
+	SeenOnce(ctx context.Context, key string, ttl time.Duration) (first bool, err error)
 }
