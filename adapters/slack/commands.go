@@ -98,7 +98,7 @@ func (a *Adapter) slashRequest(ctx context.Context, sc slack.SlashCommand) uiReq
 	o := Origin{TeamID: sc.TeamID, ChannelID: sc.ChannelID, ChannelType: channelKindByName(sc.ChannelName, sc.ChannelID),
 		UserID: sc.UserID, TriggerID: sc.TriggerID, ResponseURL: sc.ResponseURL}
 	cmd := bot.Command{Platform: bot.PlatformSlack, Tenant: tenantOf(sc.TeamID), Actor: a.actor(ctx, sc.TeamID, sc.UserID),
-		Chat: bot.Chat{ID: sc.ChannelID, Group: !o.DM()}, Text: strings.TrimSpace("/pip " + strings.TrimSpace(sc.Text))}
+		Chat: bot.Chat{ID: sc.ChannelID, Group: !o.DM()}, Text: slashText(sc.Text)}
 	return uiRequest{cmd: cmd, o: o}
 }
 
@@ -116,4 +116,19 @@ func channelKindByName(name, id string) string {
 		return "group"
 	}
 	return "channel"
+}
+
+// newWords start a plan; from a slash command, which carries a trigger
+// that can open a modal, a bare one asks for the one-form creation. Typing
+// "new" in the DM still gives the step-by-step guide.
+var newWords = map[string]bool{"new": true, "create": true, "新建": true, "创建": true}
+
+// slashText is what the engine reads for "/pip TEXT": an explicit command
+// (the leading "/" bypasses a guided conversation waiting for an answer).
+func slashText(text string) string {
+	text = strings.TrimSpace(text)
+	if newWords[strings.ToLower(text)] {
+		text += " form"
+	}
+	return strings.TrimSpace("/pip " + text)
 }

@@ -155,3 +155,13 @@ func TestModalRefusedFallsBackToMessage(t *testing.T) {
 		t.Errorf("delivered %+v", r)
 	}
 }
+
+func TestSlashNewOpensTheForm(t *testing.T) {
+	cases := map[string]string{"new": "/pip new form", "新建": "/pip 新建 form", " New ": "/pip New form",
+		"new <@U1>": "/pip new <@U1>", "update sales 4": "/pip update sales 4", "": "/pip"}
+	for in, want := range cases {
+		if got := slashText(in); got != want {
+			t.Errorf("slashText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

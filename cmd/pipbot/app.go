@@ -22,7 +22,8 @@ type app struct {
 	redis   *storage.Redis
 	metrics *metrics
 	engine  *bot.Engine
-	lark    *larkPlatform // nil unless a Feishu/Lark app is configured
+	lark    *larkPlatform  // nil unless a Feishu/Lark app is configured
+	slack   *slackPlatform // nil unless a Slack app is configured
 }
 
 // newApp opens and migrates cfg.DB, opens cfg.Redis (embedded when empty)

@@ -32,6 +32,13 @@ func (a *app) runPlatforms(ctx context.Context, now func() time.Time) {
 			}
 		})
 	}
+	if a.slack != nil {
+		wg.Go(func() {
+			if err := a.slack.adapter.Run(ctx); err != nil {
+				a.log.Error("slack adapter stopped", "component", "slack", "err", err)
+			}
+		})
+	}
 	wg.Go(func() { a.purgeInbox(ctx, now) })
 	wg.Wait()
 }

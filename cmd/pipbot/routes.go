@@ -27,10 +27,11 @@ func (a *app) routes(ready *readiness) []route {
 }
 
 // platformRoutes are the chat platforms' callback endpoints (DESIGN.md:
-// POST /lark/events and /lark/cards; Slack's come with its adapter). A
-// platform that is not configured mounts nothing, so its paths answer 404.
+// POST /lark/events, /lark/cards, /slack/events, /slack/commands,
+// /slack/interactions). A platform that is not configured mounts nothing,
+// so its paths answer 404.
 func platformRoutes(a *app) []route {
-	return a.lark.routes()
+	return append(a.lark.routes(), a.slack.routes()...)
 }
 
 // newMux registers the route table on a fresh ServeMux.

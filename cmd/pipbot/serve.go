@@ -42,10 +42,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if cfg.SlackEnabled() {
-		log.Warn("Slack is configured but this build has no Slack adapter yet; ignoring it", "component", "serve")
-	}
 	if a.lark, err = a.newLark(ctx, time.Now); err != nil {
+		_ = a.Close()
+		return err
+	}
+	if a.slack, err = a.newSlack(ctx, time.Now); err != nil {
 		_ = a.Close()
 		return err
 	}
