@@ -45,7 +45,7 @@ func TestSlashCommandOpensModal(t *testing.T) {
 	if err != nil || meta.Action.ID != "plan.create" || meta.Channel != "D0EMP" {
 		t.Errorf("metadata %+v, %v", meta, err)
 	}
-	want := bot.Command{Platform: "slack", Tenant: "slack:T0PIP", Text: "/pip new", Chat: bot.Chat{ID: "D0EMP"},
+	want := bot.Command{Platform: "slack", Tenant: "slack:T0PIP", Text: "/pip new form", Chat: bot.Chat{ID: "D0EMP"},
 		Actor: bot.Person{Tenant: "slack:T0PIP", ID: "U0EMP", Name: "张三", TZ: "Asia/Shanghai", ManagerID: "U0MGR"}}
 	got := h.engine.commands()[0]
 	got.EventID = ""
