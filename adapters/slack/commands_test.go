@@ -65,7 +65,7 @@ func TestSlashCommandOpensModal(t *testing.T) {
 // as explicit /pip commands.
 func TestSlashSubcommands(t *testing.T) {
 	for text, want := range map[string]string{
-		"new": "/pip new", "新建": "/pip 新建", "update sales 420000 拜访客户": "/pip update sales 420000 拜访客户",
+		"new": "/pip new form", "新建": "/pip 新建 form", "update sales 420000 拜访客户": "/pip update sales 420000 拜访客户",
 		"  ": "/pip", "更新 12 销售额 42万": "/pip 更新 12 销售额 42万",
 	} {
 		h := newRig(t, nil)

@@ -126,7 +126,7 @@ func TestSocketMode(t *testing.T) {
 		switch {
 		case cmd.Action != nil:
 			return []bot.Reply{{Errors: map[string]string{"sales": "not a number"}}}
-		case cmd.Text == "/pip new":
+		case cmd.Text == "/pip new form":
 			return []bot.Reply{newPlanForm()}
 		}
 		return []bot.Reply{textReply("ok")}
