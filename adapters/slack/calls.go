@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -80,13 +81,48 @@ func (s *Sender) update(ctx context.Context, team, channel, ts string, m rendere
 		})
 }
 
-// openDM is the DM channel of the bot and user (conversations.open, Tier
-// 3), remembered for the life of the process: Slack keeps a user's DM id
-// for good, and opening one per message would bind sending to 50 a minute.
-func (s *Sender) openDM(ctx context.Context, team, user string) (string, error) {
+// DM channel ids are remembered: Slack keeps a user's DM id for good, and
+// opening one per message (conversations.open, Tier 3) would bind sending
+// to 50 a minute. This process remembers them in memory, in front of the
+// optional DMs store, which outlives restarts and is shared by replicas.
+const (
+	// dmTTL is how long the DMs store keeps an id; one expired costs one
+	// conversations.open.
+	dmTTL = 30 * 24 * time.Hour
+	// dmStoreTimeout bounds one DMs store call: a slow store must not
+	// hold up a send that conversations.open can serve.
+	dmStoreTimeout = 2 * time.Second
+)
+
+// dmKey is the DMs store key of user's DM in team.
+func dmKey(team, user string) string { return "slack:dm:" + team + ":" + user }
+
+// dmChannel is the DM channel of the bot and user: remembered in memory,
+// else in the DMs store, else opened. cached reports a remembered id,
+// which Slack may since have dropped. A failing store is skipped.
+func (s *Sender) dmChannel(ctx context.Context, team, user string) (id string, cached bool, err error) {
 	if id, found := s.dms.get(team, user); found {
-		return id, nil
+		return id, true, nil
 	}
+	if s.dmStore != nil {
+		sctx, cancel := context.WithTimeout(ctx, dmStoreTimeout)
+		v, found, err := s.dmStore.Get(sctx, dmKey(team, user))
+		cancel()
+		switch {
+		case err != nil:
+			s.log.Warn("DM store unavailable, opening the DM", "tenant", tenantOf(team), "user_id", user, "err", err)
+		case found && validDMID(string(v)):
+			s.dms.put(team, user, string(v))
+			return string(v), true, nil
+		}
+	}
+	id, err = s.openDM(ctx, team, user)
+	return id, false, err
+}
+
+// openDM opens the DM of the bot and user (conversations.open) and
+// remembers its id, in memory and in the DMs store.
+func (s *Sender) openDM(ctx context.Context, team, user string) (string, error) {
 	var id string
 	err := s.repeat(ctx, "open DM", s.methodBucket(team, "conversations.open", s.pace.Open),
 		func(ctx context.Context) error {
@@ -103,7 +139,42 @@ func (s *Sender) openDM(ctx context.Context, team, user string) (string, error) 
 		return "", err
 	}
 	s.dms.put(team, user, id)
+	s.storeDM(ctx, team, user, id, dmTTL)
 	return id, nil
+}
+
+// forgetDM drops id as user's DM: from memory, and from the DMs store,
+// where an empty value (read as a miss) replaces it until the DM is
+// opened again.
+func (s *Sender) forgetDM(ctx context.Context, team, user, id string) {
+	s.dms.drop(team, user, id)
+	s.storeDM(ctx, team, user, "", time.Hour)
+}
+
+// storeDM writes id to the DMs store, if any; a failure is logged only.
+func (s *Sender) storeDM(ctx context.Context, team, user, id string, ttl time.Duration) {
+	if s.dmStore == nil {
+		return
+	}
+	sctx, cancel := context.WithTimeout(ctx, dmStoreTimeout)
+	defer cancel()
+	if err := s.dmStore.Set(sctx, dmKey(team, user), []byte(id), ttl); err != nil {
+		s.log.Warn("DM id not stored", "tenant", tenantOf(team), "user_id", user, "err", err)
+	}
+}
+
+// validDMID reports whether a stored value can be a channel id; anything
+// else (an empty tombstone, garbage) is a miss.
+func validDMID(id string) bool {
+	if id == "" || len(id) > 32 {
+		return false
+	}
+	for _, r := range id {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // dmChannels remembers DM channel ids by workspace and user: one entry per
@@ -127,4 +198,14 @@ func (d *dmChannels) put(team, user, id string) {
 		d.m = map[string]string{}
 	}
 	d.m[team+"|"+user] = id
+}
+
+// drop forgets user's DM if it is still id (another send may have opened
+// it again meanwhile).
+func (d *dmChannels) drop(team, user, id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.m[team+"|"+user] == id {
+		delete(d.m, team+"|"+user)
+	}
 }

@@ -14,10 +14,12 @@ import (
 // TestLoadFiveHundredDMs is the closing figure: 500 reminders to 500
 // users (500 DM channels) through the Sender to the fake at Slack's pace
 // (1/s per channel; the fake's assumed workspace ceiling of 10/s after a
-// burst of 20). It runs only with PIPBOT_SLACK_LOAD=1, with the users'
-// DMs known, as for a process that has written to them before (about a
-// minute); PIPBOT_SLACK_LOAD=cold also measures first contact, where each
-// DM is opened with conversations.open, Tier 3 (about 12 minutes):
+// burst of 20). It runs only with PIPBOT_SLACK_LOAD=1: a freshly started
+// Sender (nothing in memory) whose DMs store knows the users' DMs, as
+// after a restart of a process that has written to them before (about a
+// minute, no conversations.open); PIPBOT_SLACK_LOAD=cold also measures
+// first contact, with an empty store, where each DM is opened with
+// conversations.open, Tier 3 (about 12 minutes):
 //
 //	PIPBOT_SLACK_LOAD=1 go test -run TestLoad -v ./adapters/slack/
 func TestLoadFiveHundredDMs(t *testing.T) {
@@ -26,11 +28,14 @@ func TestLoadFiveHundredDMs(t *testing.T) {
 		t.Skip("set PIPBOT_SLACK_LOAD=1 (or cold) to run the one-minute send load test")
 	}
 	const n, workers = 500, 64
-	o := newOutbound(t, nil, func(opts *SenderOptions) { opts.Attempts = 10 })
+	store := slacktest.NewCache(nil)
+	o := newOutbound(t, nil, func(opts *SenderOptions) { opts.Attempts, opts.DMs = 10, store })
 	if mode != "cold" {
 		for i := range n {
 			user := fmt.Sprintf("U%05d", i)
-			o.snd.dms.put(slacktest.TeamID, user, o.fake.OpenDM(user))
+			if err := store.Set(outCtx, dmKey(slacktest.TeamID, user), []byte(o.fake.OpenDM(user)), dmTTL); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	jobs := make(chan int)

@@ -33,7 +33,10 @@ type SenderOptions struct {
 	Sent Sent
 	// People gives each reader's chosen language; nil or unknown means
 	// Locale, the workspace default.
-	People   People
+	People People
+	// DMs keeps DM channel ids across restarts (Redis); nil: they are
+	// kept in memory only, and a restarted process opens each DM again.
+	DMs      DMs
 	Locale   bot.Locale    // zero: Chinese, as the engine
 	Pace     Pace          // zero: DefaultPace()
 	Timeout  time.Duration // per attempt; zero: 10 s
@@ -53,6 +56,7 @@ type Sender struct {
 	limiter  Limiter
 	sent     Sent
 	people   People
+	dmStore  DMs
 	locale   bot.Locale
 	pace     Pace
 	timeout  time.Duration
@@ -75,7 +79,7 @@ func NewSender(o SenderOptions) *Sender {
 }
 
 func newSender(api outboundAPI, o SenderOptions) *Sender {
-	s := &Sender{api: api, limiter: o.Limiter, sent: o.Sent, people: o.People, locale: o.Locale,
+	s := &Sender{api: api, limiter: o.Limiter, sent: o.Sent, people: o.People, dmStore: o.DMs, locale: o.Locale,
 		pace: o.Pace, timeout: o.Timeout, attempts: o.Attempts, log: o.Log, now: o.Clock}
 	if s.now == nil {
 		s.now = time.Now
@@ -149,11 +153,40 @@ func (s *Sender) deliver(ctx context.Context, o Origin, r bot.Reply, key string)
 		w.channel = ""
 	}
 	if w.channel == "" {
-		if w.channel, err = s.openDM(ctx, o.TeamID, w.user); err != nil {
-			return "", err
-		}
+		return s.postDM(ctx, o, w.user, key, m)
 	}
 	return s.post(ctx, o.TeamID, w.channel, key, m)
+}
+
+// postDM posts m in the DM of user. A remembered DM id Slack no longer
+// knows (channel_not_found, is_archived) is forgotten and the DM opened
+// again, once; the post had not happened, so nothing is sent twice.
+func (s *Sender) postDM(ctx context.Context, o Origin, user, key string, m rendered) (string, error) {
+	channel, cached, err := s.dmChannel(ctx, o.TeamID, user)
+	if err != nil {
+		return "", err
+	}
+	ts, err := s.post(ctx, o.TeamID, channel, key, m)
+	if err == nil || !cached || !staleDM(err) {
+		return ts, err
+	}
+	s.log.Info("remembered DM refused, opening it again", "tenant", tenantOf(o.TeamID), "user_id", user,
+		"event_id", o.EventID, "err", err)
+	s.forgetDM(ctx, o.TeamID, user, channel)
+	if channel, err = s.openDM(ctx, o.TeamID, user); err != nil {
+		return "", err
+	}
+	return s.post(ctx, o.TeamID, channel, key, m)
+}
+
+// staleDM reports whether a post failed because its DM id is no longer
+// one Slack accepts.
+func staleDM(err error) bool {
+	switch slackCode(err) {
+	case "channel_not_found", "is_archived":
+		return true
+	}
+	return false
 }
 
 // How a reply reaches its reader.

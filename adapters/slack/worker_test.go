@@ -34,7 +34,7 @@ func TestLeftoverInlineRequest(t *testing.T) {
 	if got.o.EventID != "ui-1" || got.o.ChannelID != "D0EMP" || len(got.replies) != 1 {
 		t.Errorf("delivered %+v", got)
 	}
-	if cmd := h.engine.commands()[0]; cmd.Text != "/pip new" || cmd.Actor.ID != "U0EMP" {
+	if cmd := h.engine.commands()[0]; cmd.Text != "/pip new form" || cmd.Actor.ID != "U0EMP" {
 		t.Errorf("command %+v", cmd)
 	}
 }

@@ -15,6 +15,7 @@ var (
 	_ slack.Inbox   = (*storageDB)(nil)
 	_ slack.Limiter = (*storageRedis)(nil)
 	_ slack.Sent    = (*storageRedis)(nil)
+	_ slack.DMs     = (*storageRedis)(nil)
 	_ slack.People  = (*storageDB)(nil)
 )
 
@@ -38,8 +39,8 @@ func (a *app) newSlack(ctx context.Context, now func() time.Time) (*slackPlatfor
 	log := a.log // the adapter's parts tag their own lines component=slack
 	client := slack.NewClient(c.BotToken.Reveal(), c.APIURL, slackCallTimeout)
 	locale, _ := bot.ParseLocale(a.cfg.Locale)
-	sender := slack.NewSender(slack.SenderOptions{Client: client, Limiter: a.redis, Sent: a.redis, People: a.db,
-		Locale: locale, Log: log, Clock: now})
+	sender := slack.NewSender(slack.SenderOptions{Client: client, Limiter: a.redis, Sent: a.redis, DMs: a.redis,
+		People: a.db, Locale: locale, Log: log, Clock: now})
 	ad, err := slack.New(slack.Options{
 		BotToken: c.BotToken.Reveal(), SigningSecret: c.SigningSecret.Reveal(), AppToken: c.AppToken.Reveal(),
 		APIURL: c.APIURL, Engine: a.engine, Inbox: a.db, Deliverer: sender,

@@ -109,3 +109,75 @@ func (s *Sent) Marked(key string) bool {
 	exp, found := s.keys[key]
 	return found && s.now().Before(exp)
 }
+
+// Cache is an in-memory key-value store with the semantics of the Redis
+// one behind the adapter's DMs port (storage/sessions.go: Get and Set,
+// a ttl of zero or less keeping a value until overwritten). Share one
+// between two Senders to simulate a restart.
+type Cache struct {
+	mu   sync.Mutex
+	now  func() time.Time
+	vals map[string]cached
+	err  error
+}
+
+type cached struct {
+	value  []byte
+	expiry time.Time // zero: none
+}
+
+// NewCache returns an empty cache reading time from now (time.Now when
+// nil).
+func NewCache(now func() time.Time) *Cache {
+	if now == nil {
+		now = time.Now
+	}
+	return &Cache{now: now, vals: map[string]cached{}}
+}
+
+// Fail makes every later call fail with err (Redis down); nil heals it.
+func (c *Cache) Fail(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.err = err
+}
+
+// Get is the value of key, if set and not expired.
+func (c *Cache) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return nil, false, fmt.Errorf("get %s: %w", key, c.err)
+	}
+	v, found := c.vals[key]
+	if !found || !v.expiry.IsZero() && !c.now().Before(v.expiry) {
+		return nil, false, nil
+	}
+	return append([]byte(nil), v.value...), true, nil
+}
+
+// Set stores value under key for ttl.
+func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return fmt.Errorf("set %s: %w", key, c.err)
+	}
+	v := cached{value: append([]byte(nil), value...)}
+	if ttl > 0 {
+		v.expiry = c.now().Add(ttl)
+	}
+	c.vals[key] = v
+	return nil
+}
+
+// Value is what Get would answer for key, without a possible failure.
+func (c *Cache) Value(key string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, found := c.vals[key]
+	if !found || !v.expiry.IsZero() && !c.now().Before(v.expiry) {
+		return "", false
+	}
+	return string(v.value), true
+}
