@@ -17,7 +17,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	models := []any{
 		&planRow{}, &updateRow{}, &interviewRow{}, &reviewRow{},
 		&adjustmentRow{}, &noteRow{}, &auditRow{}, &personRow{}, &teamChatRow{},
-		&inboxRow{}, &inboxKeyRow{},
+		&inboxRow{}, &inboxKeyRow{}, &reminderRow{},
 	}
 	if err := g.AutoMigrate(models...); err != nil {
 		return fmt.Errorf("migrate %s schema: %w", db.kind, err)

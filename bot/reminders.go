@@ -1,0 +1,245 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Reminder builds the message of a due reminder row for its recipient, in
+// the recipient's language and time zone, or reports skip when it no longer
+// applies: the plan ended, the week's update landed, the review is done,
+// the interview moved, was cancelled or was already recorded, the recipient
+// no longer has the role. The scheduler calls it at dispatch time, so a
+// reminder planned days ahead is still right when it goes out. Anything about
+// one plan is Private and goes to rm.Recipient; only the team summary goes to
+// a group chat, and it carries counts alone.
+func (e *Engine) Reminder(ctx context.Context, rm Reminder) (rep Reply, skip bool, err error) {
+	if rm.Kind == RemindWeeklySummary {
+		return e.summaryReminder(ctx, rm)
+	}
+	p, err := e.store.PlanByID(ctx, rm.Tenant, rm.PlanID)
+	if errors.Is(err, ErrNotFound) {
+		return Reply{}, true, nil
+	}
+	if err != nil {
+		return Reply{}, false, fmt.Errorf("compose %s reminder: load plan %d: %w", rm.Kind, rm.PlanID, err)
+	}
+	interview := rm.Kind == RemindInterview || rm.Kind == RemindArchive
+	if !p.Open() || !interview && !p.Tracking() { // interviews come before the plan runs, too
+		return Reply{}, true, nil
+	}
+	rd := e.reader(ctx, rm.Tenant, rm.Platform, rm.Recipient)
+	roles := RolesOf(p, rm.Recipient, rd.isHR)
+	var m Message
+	send := false
+	switch rm.Kind {
+	case RemindWeekly:
+		m, send, err = e.weeklyReminder(ctx, rd, rm, p)
+	case RemindMissed, RemindMissedHR:
+		m, send, err = e.missedReminder(ctx, rd, rm, p, roles)
+	case RemindMonthly:
+		m, send, err = e.monthlyReminder(ctx, rd, rm, p, roles)
+	case RemindEnding:
+		send = DateOnly(p.End).Format(time.DateOnly) == rm.DueKey && (hasRole(roles, RoleEmployee) || hasRole(roles, RoleManager))
+		m = e.planCard(ctx, p, rm.Recipient, rd.isHR)
+		m.Blocks = append([]Block{Text{Body: rd.tr("remind.ending", p.Number, formatDate(rd.loc, p.End))}}, m.Blocks...)
+	case RemindInterview, RemindArchive:
+		m, send, err = e.interviewReminder(ctx, rd, rm, p)
+	default:
+		return Reply{}, false, fmt.Errorf("compose reminder %d: unknown kind %q", rm.ID, rm.Kind)
+	}
+	if err != nil || !send {
+		return Reply{}, err == nil, err
+	}
+	return Reply{To: rm.Recipient, Private: true, Key: rm.Key(), Message: m}, false, nil
+}
+
+// reader is a request standing for the recipient of a reminder, so the
+// engine's forms and cards come out in their language, zone and roles.
+func (e *Engine) reader(ctx context.Context, tenant, platform, id string) *request {
+	if platform == "" {
+		platform = tenantPlatform(tenant)
+	}
+	p := e.person(ctx, tenant, id)
+	l, tz := e.prefs(p)
+	return &request{cmd: Command{Platform: platform, Tenant: tenant, Actor: p}, actor: p,
+		isHR: p.HR || e.hr[platform+":"+id], loc: l, tz: tz, now: e.now()}
+}
+
+// latestWeek is the ISO week of the plan's newest update, "" when none.
+// Week keys compare as strings ("2026-W09" < "2026-W10").
+func (e *Engine) latestWeek(ctx context.Context, p *Plan) (string, error) {
+	latest, err := e.store.LatestUpdates(ctx, p.Tenant, []int64{p.ID})
+	if err != nil {
+		return "", fmt.Errorf("latest update of plan %d: %w", p.ID, err)
+	}
+	return latest[p.ID].Week, nil
+}
+
+func (e *Engine) weeklyReminder(ctx context.Context, rd *request, rm Reminder, p *Plan) (Message, bool, error) {
+	week, err := e.latestWeek(ctx, p)
+	if err != nil || week >= rm.DueKey || rm.Recipient != p.EmployeeID {
+		return Message{}, false, err
+	}
+	m := Message{Title: rd.tr("remind.weekly_title", p.Number, rm.DueKey), Color: ColorOrange,
+		Blocks: []Block{Text{Body: rd.tr("remind.weekly", clockIn(rm.ExpiresAt, rd.tz))}}}
+	for _, g := range p.Goals {
+		m.Blocks = append(m.Blocks, goalProgress(rd.loc, p, g, rd.now))
+	}
+	m.Blocks = append(m.Blocks, Buttons{{Label: rd.tr("btn.update"), Style: StylePrimary,
+		Action: ActionRef{ID: "plan.update", Args: map[string]string{"plan": itoa(p.Number)}}}})
+	return m, true, nil
+}
+
+// missedReminder tells the manager (or, after a second missed week in a
+// row, HR) who has not posted; it stands only while no update has landed.
+func (e *Engine) missedReminder(ctx context.Context, rd *request, rm Reminder, p *Plan, roles []Role) (Message, bool, error) {
+	week, err := e.latestWeek(ctx, p)
+	if err != nil {
+		return Message{}, false, err
+	}
+	who := e.name(ctx, p.Tenant, p.EmployeeID)
+	m := Message{Title: rd.tr("remind.missed_title", p.Number, rm.DueKey), Color: ColorRed}
+	if rm.Kind == RemindMissed {
+		if week >= rm.DueKey || rm.Recipient != p.ManagerID {
+			return Message{}, false, nil
+		}
+		m.Blocks = append(m.Blocks, Text{Body: rd.tr("remind.missed", who, p.Number, rm.DueKey)})
+	} else {
+		prev, ok := PrevWeekKey(rm.DueKey)
+		if !ok || week >= prev || !hasRole(roles, RoleHR) {
+			return Message{}, false, nil
+		}
+		m.Blocks = append(m.Blocks, Text{Body: rd.tr("remind.missed_hr", who, prev, rm.DueKey, p.Number, e.name(ctx, p.Tenant, p.ManagerID))})
+	}
+	m.Blocks = append(m.Blocks, Buttons{{Label: rd.tr("btn.show"), Action: ActionRef{ID: "plan.show", Args: map[string]string{"plan": itoa(p.Number)}}}})
+	return m, true, nil
+}
+
+// monthlyReminder is the review form itself, unless the month's review is in.
+func (e *Engine) monthlyReminder(ctx context.Context, rd *request, rm Reminder, p *Plan, roles []Role) (Message, bool, error) {
+	if !hasRole(roles, RoleManager) && !hasRole(roles, RoleHR) {
+		return Message{}, false, nil
+	}
+	reviews, err := e.store.Reviews(ctx, p.Tenant, p.ID)
+	if err != nil {
+		return Message{}, false, fmt.Errorf("reviews of plan %d: %w", p.ID, err)
+	}
+	for _, r := range reviews {
+		if r.Month == rm.DueKey {
+			return Message{}, false, nil
+		}
+	}
+	m := Message{Title: rd.tr("remind.monthly_title", p.Number, rm.DueKey), Color: ColorBlue, Blocks: []Block{
+		Text{Body: rd.tr("remind.monthly", rm.DueKey, formatTime(rd.loc, rm.ExpiresAt, rd.tz))},
+		e.reviewForm(rd, p),
+	}}
+	return m, true, nil
+}
+
+// interviewReminder is the notice before an interview (the interview card:
+// agenda and the plan's figures) or the archive reminder after it.
+func (e *Engine) interviewReminder(ctx context.Context, rd *request, rm Reminder, p *Plan) (Message, bool, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(rm.Subject, "interview:"), 10, 64)
+	if err != nil {
+		return Message{}, false, fmt.Errorf("compose reminder %d: subject %q is not an interview", rm.ID, rm.Subject)
+	}
+	ivs, err := e.store.Interviews(ctx, p.Tenant, p.ID)
+	if err != nil {
+		return Message{}, false, fmt.Errorf("interviews of plan %d: %w", p.ID, err)
+	}
+	for i := range ivs {
+		iv := &ivs[i]
+		if iv.ID != id || iv.Status != InterviewBooked {
+			continue
+		}
+		if rm.Kind == RemindArchive {
+			if rm.Recipient != p.ManagerID {
+				return Message{}, false, nil
+			}
+			body := rd.tr("remind.archive", iv.No, p.Number, formatTime(rd.loc, iv.At, rd.tz), p.Number)
+			return Message{Title: rd.tr("iv.title", p.Number, iv.No), Color: ColorOrange, Blocks: []Block{Text{Body: body}}}, true, nil
+		}
+		invited := rm.Recipient == p.EmployeeID || rm.Recipient == p.ManagerID
+		for _, a := range iv.Attendees {
+			invited = invited || a == rm.Recipient
+		}
+		key := "remind.iv_notice"
+		if rm.ShortNotice {
+			key = "remind.iv_short"
+		}
+		return e.interviewCard(ctx, rm.Recipient, p, iv, key), invited && iv.At.After(rd.now), nil
+	}
+	return Message{}, false, nil
+}
+
+// summaryReminder counts, for a bound team chat, the manager's team-visible
+// running plans whose week's update is in and those still missing. It
+// names no one and shows nothing of any plan: the chat is a group.
+func (e *Engine) summaryReminder(ctx context.Context, rm Reminder) (Reply, bool, error) {
+	chats, err := e.store.TeamChats(ctx, rm.Tenant, "")
+	if err != nil {
+		return Reply{}, false, fmt.Errorf("compose team summary: %w", err)
+	}
+	manager := ""
+	for _, c := range chats {
+		if c.ChatID == rm.Recipient {
+			manager = c.ManagerID
+		}
+	}
+	if manager == "" {
+		return Reply{}, true, nil
+	}
+	plans, err := e.store.ListPlans(ctx, rm.Tenant, PlanQuery{ManagerID: manager, Statuses: []Status{StatusActive, StatusApproved}})
+	if err != nil {
+		return Reply{}, false, fmt.Errorf("compose team summary: %w", err)
+	}
+	var ids []int64
+	for _, p := range plans {
+		if p.TeamVisible && p.Tracking() {
+			ids = append(ids, p.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return Reply{}, true, nil
+	}
+	latest, err := e.store.LatestUpdates(ctx, rm.Tenant, ids)
+	if err != nil {
+		return Reply{}, false, fmt.Errorf("compose team summary: %w", err)
+	}
+	done := 0
+	for _, id := range ids {
+		if latest[id].Week >= rm.DueKey {
+			done++
+		}
+	}
+	l := e.locale
+	m := Message{Title: T(l, "remind.summary_title", rm.DueKey), Color: ColorBlue, Blocks: []Block{
+		Text{Body: T(l, "remind.summary", done, len(ids)-done)},
+	}}
+	if done < len(ids) {
+		m.Blocks = append(m.Blocks, Context(T(l, "remind.summary_hint")),
+			Buttons{{Label: T(l, "btn.update"), Style: StylePrimary, Action: ActionRef{ID: "plan.update", Args: map[string]string{}}}})
+	}
+	return Reply{Chat: rm.Recipient, Private: false, Key: rm.Key(), Message: m}, false, nil
+}
+
+// clockIn shows the time of day of t in tz, "23:59".
+func clockIn(t time.Time, tz *time.Location) string { return t.In(tz).Format("15:04") }
+
+// PrevWeekKey is the ISO week before key ("2026-W01" → "2025-W53").
+func PrevWeekKey(key string) (string, bool) {
+	y, w, ok := strings.Cut(key, "-W")
+	year, err1 := strconv.Atoi(y)
+	week, err2 := strconv.Atoi(w)
+	if !ok || err1 != nil || err2 != nil || week < 1 || week > 53 {
+		return "", false
+	}
+	jan4 := time.Date(year, time.January, 4, 12, 0, 0, 0, time.UTC)
+	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7)+(week-1)*7)
+	return WeekKey(monday.AddDate(0, 0, -7), time.UTC), true
+}

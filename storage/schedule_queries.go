@@ -1,0 +1,120 @@
+package storage
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/pipbot/pipbot/bot"
+)
+
+// The read-only queries of the reminder planner. Unlike the engine's, some
+// run across tenants: the planner walks every tenant's plans in pages.
+
+// PlansForScheduling returns up to limit open plans (not closed or
+// cancelled) of every tenant with an ID above afterID, by ID: one page of
+// the planner's walk. Pass the last ID of a page to get the next; an empty
+// page is the end. Plans not yet running are included for their interviews.
+func (db *DB) PlansForScheduling(ctx context.Context, afterID int64, limit int) ([]*bot.Plan, error) {
+	var rows []planRow
+	err := db.gdb.WithContext(ctx).Where("id > ? AND status NOT IN ?", afterID, endedStatuses).
+		Order("id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("plans to schedule after id %d: %w", afterID, err)
+	}
+	return plansOf(rows), nil
+}
+
+// PlansClosedSince returns up to limit plans of every tenant, with an ID
+// above afterID, closed or cancelled (last saved) at or after since: the
+// planner cancels what they still have pending.
+func (db *DB) PlansClosedSince(ctx context.Context, since time.Time, afterID int64, limit int) ([]*bot.Plan, error) {
+	var rows []planRow
+	err := db.gdb.WithContext(ctx).Where("id > ? AND status IN ? AND updated_at >= ?", afterID, endedStatuses, normTime(since)).
+		Order("id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("plans closed since %s: %w", since.UTC().Format(time.RFC3339), err)
+	}
+	return plansOf(rows), nil
+}
+
+// endedStatuses are the statuses of plans that no longer run.
+var endedStatuses = []string{string(bot.StatusClosed), string(bot.StatusCancelled)}
+
+func plansOf(rows []planRow) []*bot.Plan {
+	out := make([]*bot.Plan, len(rows))
+	for i := range rows {
+		out[i] = rows[i].plan()
+	}
+	return out
+}
+
+// InterviewsOfPlans returns every interview (booked, done or cancelled) of
+// the tenant's plans planIDs, by plan, then time.
+func (db *DB) InterviewsOfPlans(ctx context.Context, tenant string, planIDs []int64) ([]bot.Interview, error) {
+	if len(planIDs) == 0 {
+		return nil, nil
+	}
+	var rows []interviewRow
+	err := db.gdb.WithContext(ctx).Where("tenant = ? AND plan_id IN ?", tenant, planIDs).
+		Order("plan_id").Order("at").Order("id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("interviews of %d plans in tenant %s: %w", len(planIDs), tenant, err)
+	}
+	out := make([]bot.Interview, len(rows))
+	for i := range rows {
+		out[i] = rows[i].interview()
+	}
+	return out, nil
+}
+
+// PendingReminders returns the tenant's pending reminders about subjects
+// ("plan:12", "interview:34"), by due time: the planner compares them with
+// what it wants and cancels the rest.
+func (db *DB) PendingReminders(ctx context.Context, tenant string, subjects []string) ([]bot.Reminder, error) {
+	if len(subjects) == 0 {
+		return nil, nil
+	}
+	// No ORDER BY: with one, SQLite prefers the dispatchers' (status,
+	// due_at) index, which sorts for free but scans every pending row.
+	var rows []reminderRow
+	err := db.gdb.WithContext(ctx).Where("tenant = ? AND subject IN ? AND status = ?", tenant, subjects, bot.ReminderPending).
+		Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("pending reminders of %d subjects in tenant %s: %w", len(subjects), tenant, err)
+	}
+	out := make([]bot.Reminder, len(rows))
+	for i := range rows {
+		out[i] = rows[i].reminder()
+	}
+	slices.SortFunc(out, func(a, b bot.Reminder) int { return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID)) })
+	return out, nil
+}
+
+// PeopleByID returns the tenant's people among ids, leaving out the unknown:
+// the zones of a page's employees, managers and interview attendees.
+func (db *DB) PeopleByID(ctx context.Context, tenant string, ids []string) ([]bot.Person, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return db.peopleWhere(ctx, tenant, "id IN ?", ids)
+}
+
+// HRPeople returns the tenant's people marked HR in the directory.
+func (db *DB) HRPeople(ctx context.Context, tenant string) ([]bot.Person, error) {
+	return db.peopleWhere(ctx, tenant, "hr = ?", true)
+}
+
+func (db *DB) peopleWhere(ctx context.Context, tenant, cond string, arg any) ([]bot.Person, error) {
+	var rows []personRow
+	if err := db.gdb.WithContext(ctx).Where("tenant = ?", tenant).Where(cond, arg).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("people of tenant %s: %w", tenant, err)
+	}
+	out := make([]bot.Person, len(rows))
+	for i := range rows {
+		out[i] = rows[i].person()
+	}
+	return out, nil
+}
