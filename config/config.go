@@ -13,14 +13,19 @@ import (
 // Config is every setting pipbot reads at start-up. cmd/pipbot hands each
 // component only its own section.
 type Config struct {
-	Addr   string      `json:"addr" yaml:"addr"`     // PIPBOT_ADDR: HTTP listen address
-	DB     string      `json:"db" yaml:"db"`         // PIPBOT_DB: sqlite://, postgres:// or mysql:// URL
-	Redis  string      `json:"redis" yaml:"redis"`   // PIPBOT_REDIS: empty means embedded, single replica
-	TZ     string      `json:"tz" yaml:"tz"`         // PIPBOT_TZ: default time zone of a tenant
-	Locale string      `json:"locale" yaml:"locale"` // PIPBOT_LOCALE: zh or en
-	HR     []string    `json:"hr" yaml:"hr"`         // PIPBOT_HR: "platform:id" entries
-	Slack  SlackConfig `json:"slack" yaml:"slack"`
-	Lark   LarkConfig  `json:"lark" yaml:"lark"`
+	Addr   string   `json:"addr" yaml:"addr"`     // PIPBOT_ADDR: HTTP listen address
+	DB     string   `json:"db" yaml:"db"`         // PIPBOT_DB: sqlite://, postgres:// or mysql:// URL
+	Redis  string   `json:"redis" yaml:"redis"`   // PIPBOT_REDIS: empty means embedded, single replica
+	TZ     string   `json:"tz" yaml:"tz"`         // PIPBOT_TZ: default time zone of a tenant
+	Locale string   `json:"locale" yaml:"locale"` // PIPBOT_LOCALE: zh or en
+	HR     []string `json:"hr" yaml:"hr"`         // PIPBOT_HR: "platform:id" entries
+	// Rules is a YAML/JSON file of per-tenant reminder rules (PIPBOT_RULES);
+	// Calendar a file of per-tenant working-day overrides (PIPBOT_CALENDAR).
+	// Empty means the defaults of DESIGN.md and the official calendar.
+	Rules    string      `json:"rules" yaml:"rules"`
+	Calendar string      `json:"calendar" yaml:"calendar"`
+	Slack    SlackConfig `json:"slack" yaml:"slack"`
+	Lark     LarkConfig  `json:"lark" yaml:"lark"`
 }
 
 // SlackConfig is what the Slack adapter needs; it stays off when BotToken is

@@ -12,14 +12,16 @@ import (
 // fileConfig is the shape of pipbot.yaml. It differs from Config only where
 // the file is more lenient: hr may be a list or a comma-separated string.
 type fileConfig struct {
-	Addr   string      `yaml:"addr"`
-	DB     string      `yaml:"db"`
-	Redis  string      `yaml:"redis"`
-	TZ     string      `yaml:"tz"`
-	Locale string      `yaml:"locale"`
-	HR     hrList      `yaml:"hr"`
-	Slack  SlackConfig `yaml:"slack"`
-	Lark   LarkConfig  `yaml:"lark"`
+	Addr     string      `yaml:"addr"`
+	DB       string      `yaml:"db"`
+	Redis    string      `yaml:"redis"`
+	TZ       string      `yaml:"tz"`
+	Locale   string      `yaml:"locale"`
+	HR       hrList      `yaml:"hr"`
+	Rules    string      `yaml:"rules"`
+	Calendar string      `yaml:"calendar"`
+	Slack    SlackConfig `yaml:"slack"`
+	Lark     LarkConfig  `yaml:"lark"`
 }
 
 // hrList accepts `hr: [lark:ou_x, slack:U1]` as well as
@@ -117,6 +119,8 @@ func (f fileConfig) overlay(c *Config) {
 	if len(f.HR) > 0 {
 		c.HR = []string(f.HR)
 	}
+	str(&c.Rules, f.Rules)
+	str(&c.Calendar, f.Calendar)
 
 	secret(&c.Slack.BotToken, f.Slack.BotToken)
 	secret(&c.Slack.SigningSecret, f.Slack.SigningSecret)

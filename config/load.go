@@ -80,6 +80,8 @@ func applyEnv(c *Config, getenv func(string) string) {
 	if v := getenv("PIPBOT_HR"); v != "" {
 		c.HR = splitList(v)
 	}
+	str(&c.Rules, "PIPBOT_RULES")
+	str(&c.Calendar, "PIPBOT_CALENDAR")
 
 	secret(&c.Slack.BotToken, "SLACK_BOT_TOKEN")
 	secret(&c.Slack.SigningSecret, "SLACK_SIGNING_SECRET")

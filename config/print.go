@@ -20,6 +20,8 @@ func (c Config) String() string {
 	line("PIPBOT_TZ", m.TZ)
 	line("PIPBOT_LOCALE", m.Locale)
 	line("PIPBOT_HR", strings.Join(m.HR, ","))
+	line("PIPBOT_RULES", m.Rules)
+	line("PIPBOT_CALENDAR", m.Calendar)
 	line("SLACK_BOT_TOKEN", m.Slack.BotToken)
 	line("SLACK_SIGNING_SECRET", m.Slack.SigningSecret)
 	line("SLACK_APP_TOKEN", m.Slack.AppToken)

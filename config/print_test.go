@@ -104,6 +104,8 @@ func TestString(t *testing.T) {
 		"PIPBOT_TZ=Asia/Shanghai",
 		"PIPBOT_LOCALE=zh",
 		"PIPBOT_HR=lark:ou_x,slack:U1",
+		"PIPBOT_RULES=",
+		"PIPBOT_CALENDAR=",
 		"SLACK_BOT_TOKEN=****0003",
 		"SLACK_SIGNING_SECRET=****0004",
 		"SLACK_APP_TOKEN=****0005",

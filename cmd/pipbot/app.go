@@ -24,6 +24,7 @@ type app struct {
 	engine  *bot.Engine
 	lark    *larkPlatform  // nil unless a Feishu/Lark app is configured
 	slack   *slackPlatform // nil unless a Slack app is configured
+	sched   *schedule      // nil outside serve
 }
 
 // newApp opens and migrates cfg.DB, opens cfg.Redis (embedded when empty)

@@ -39,6 +39,11 @@ func (a *app) runPlatforms(ctx context.Context, now func() time.Time) {
 			}
 		})
 	}
+	if a.sched != nil {
+		wg.Go(func() {
+			a.sched.run(ctx, func(err error) { a.log.Error("scheduler stopped", "component", "scheduler", "err", err) })
+		})
+	}
 	wg.Go(func() { a.purgeInbox(ctx, now) })
 	wg.Wait()
 }

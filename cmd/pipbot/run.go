@@ -32,13 +32,14 @@ type command struct {
 }
 
 // commands lists the implemented subcommands in the order usage shows them.
-// The rest of the DESIGN.md CLI (jobs, calendar, export) comes with the
-// scheduler and export issues; add them here when they exist.
+// export comes with its issue; add it here when it exists.
 func commands() []command {
 	return []command{
 		{"serve", "[--config FILE]", "run the HTTP server for Feishu/Lark and Slack (/healthz, /readyz, /metrics)", runServe},
 		{"chat", "[--config FILE] [--db DSN]", "chat with pipbot in the terminal as a demo organisation (fresh database unless --db)", runChat},
 		{"migrate", "[--config FILE]", "create or update the database schema (PIPBOT_DB)", runMigrate},
+		{"jobs", "list [--limit N] | run NAME [--at TIME] [--dry-run]", "the next reminders; who a job would remind at TIME (and send without --dry-run)", runJobs},
+		{"calendar", "[YEAR] [--region R] [--lang zh|en]", "the working-day calendar of a year: holidays, make-up days, official or provisional", runCalendar},
 		{"version", "", "print the version", runVersion},
 		{"help", "", "show this help", runHelp},
 	}

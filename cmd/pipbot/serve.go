@@ -50,6 +50,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		_ = a.Close()
 		return err
 	}
+	if a.sched, err = a.newSchedule(time.Now); err != nil {
+		_ = a.Close()
+		return err
+	}
+	for _, w := range a.sched.calendar.Warnings(time.Now()) {
+		log.Warn(w, "component", "calendar")
+	}
 	// The workers stop with the server, also when listening fails.
 	pctx, stopPlatforms := context.WithCancel(ctx)
 	platforms := make(chan struct{})
