@@ -247,12 +247,16 @@ func (e *Engine) interviewFor(ctx context.Context, r *request, ref, no string, o
 }
 
 func (e *Engine) saveInterview(ctx context.Context, r *request, p *Plan, iv *Interview, role Role, what, from, to string) error {
-	return e.store.InTx(ctx, func(tx Store) error {
+	err := e.store.InTx(ctx, func(tx Store) error {
 		if err := tx.SaveInterview(ctx, iv); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, r.audit(p, role, what, from, to, "#"+itoa(iv.No)))
 	})
+	if err == nil {
+		e.planChanged(ctx, p.Tenant, p.ID)
+	}
+	return err
 }
 
 func (e *Engine) cancelInterview(ctx context.Context, r *request, ref string, words []string) ([]Reply, error) {

@@ -27,6 +27,10 @@ type Options struct {
 	Locale   Locale
 	TZ       *time.Location
 	Observer Observer
+	// Changed, when set, is told after a plan or its interviews changed, so
+	// the scheduler can re-plan the plan's reminders at once (a moved
+	// interview, an update that landed, a closed plan). It must not block.
+	Changed func(ctx context.Context, tenant string, planID int64)
 }
 
 // Engine runs the improvement process: it takes a Command and returns the
@@ -40,6 +44,7 @@ type Engine struct {
 	locale   Locale
 	tz       *time.Location
 	observer Observer
+	changed  func(ctx context.Context, tenant string, planID int64)
 }
 
 // New builds an Engine from its options.
@@ -53,6 +58,7 @@ func New(o Options) *Engine {
 		locale:   o.Locale,
 		tz:       o.TZ,
 		observer: o.Observer,
+		changed:  o.Changed,
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -104,4 +110,11 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (replies []Reply, err 
 		e.observer.CommandHandled(name, code, e.now().Sub(start))
 	}
 	return replies, err
+}
+
+// planChanged tells the Changed hook, if any, that plan planID changed.
+func (e *Engine) planChanged(ctx context.Context, tenant string, planID int64) {
+	if e.changed != nil {
+		e.changed(ctx, tenant, planID)
+	}
 }

@@ -165,7 +165,7 @@ func (r *request) audit(p *Plan, role Role, action, from, to, detail string) *Au
 
 // save writes p, the audit entries and any extra records in one transaction.
 func (e *Engine) save(ctx context.Context, p *Plan, entries []*AuditEntry, extra func(tx Store) error) error {
-	return e.store.InTx(ctx, func(tx Store) error {
+	err := e.store.InTx(ctx, func(tx Store) error {
 		p.UpdatedAt = e.now()
 		if err := tx.SavePlan(ctx, p); err != nil {
 			return fmt.Errorf("save plan %d: %w", p.Number, err)
@@ -182,6 +182,10 @@ func (e *Engine) save(ctx context.Context, p *Plan, entries []*AuditEntry, extra
 		}
 		return nil
 	})
+	if err == nil {
+		e.planChanged(ctx, p.Tenant, p.ID)
+	}
+	return err
 }
 
 // hrPeople lists the tenant's HR users on the command's platform.

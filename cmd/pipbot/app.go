@@ -30,6 +30,9 @@ type app struct {
 // newApp opens and migrates cfg.DB, opens cfg.Redis (embedded when empty)
 // and builds the engine with the HR list, locale and time zone of cfg.
 // Close releases what it opened; on error nothing is left open.
+// replanTimeout bounds re-planning one changed plan inside a command.
+const replanTimeout = 2 * time.Second
+
 // appOption changes how newApp builds the app; tests use it to set the clock.
 type appOption func(*bot.Options)
 
@@ -66,6 +69,16 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...ap
 		Locale:   locale,
 		TZ:       cfg.Location(),
 		Observer: a.metrics,
+	}
+	// When serve runs the scheduler, a changed plan is re-planned at once
+	// (a moved interview's notice moves before the next planning run).
+	o.Changed = func(ctx context.Context, tenant string, planID int64) {
+		if a.sched == nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replanTimeout)
+		defer cancel()
+		a.sched.planner.PlanChanged(ctx, tenant, planID)
 	}
 	for _, opt := range opts {
 		opt(&o)

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/pipbot/pipbot/bot"
+	"github.com/pipbot/pipbot/config"
+	"github.com/pipbot/pipbot/scheduler"
+	"github.com/pipbot/pipbot/storage/storagetest"
+)
+
+// TestInterviewMoveReplansAtOnce: with the scheduler wired as in serve,
+// booking an interview plans its notices on the third working day before,
+// and moving it cancels those and plans new ones, without waiting for the
+// next planning run.
+func TestInterviewMoveReplansAtOnce(t *testing.T) {
+	ctx := context.Background()
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	now := time.Date(2026, 11, 16, 9, 0, 0, 0, sh)
+	clock := func() time.Time { return now }
+	cfg := config.Default()
+	cfg.DB = storagetest.SQLite(t)
+	a, err := newApp(ctx, cfg, testLog(t), withClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if a.sched, err = a.newSchedule(clock); err != nil {
+		t.Fatal(err)
+	}
+	if err := seedDemo(ctx, a.db, demoPeople(), now); err != nil {
+		t.Fatal(err)
+	}
+	say := func(who, text string) {
+		t.Helper()
+		r, err := a.engine.Handle(ctx, bot.Command{Platform: bot.PlatformConsole, Tenant: demoTenant, Actor: bot.Person{ID: who}, Chat: bot.Chat{ID: "dm:" + who}, Text: text})
+		if err != nil || len(r) == 0 || len(r[0].Message.Blocks) == 0 {
+			t.Fatalf("%s %q: %v", who, text, err)
+		}
+	}
+	for _, l := range []string{"新建", "1", "季度销售额 50万 35万 元", "个人 跟进慢", "完成", "季度销售额 35万 50万 元 2个月", "完成", "拜访客户 | 每周五", "完成", "默认", "提交 1"} {
+		say("zhangsan", l)
+	}
+	say("wang", "批准 1")
+	say("zhangsan", "确认 1")
+	notices := func(status bot.ReminderStatus) []bot.Reminder {
+		rs, err := a.db.ListReminders(ctx, demoTenant, scheduler.ReminderFilter{Kind: bot.RemindInterview, Status: status})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	say("wang", "面谈 1 预约 2026-12-03 15:00") // Thursday: notice on Monday 11-30
+	pending := notices(bot.ReminderPending)
+	if len(pending) != 2 || pending[0].DueAt.In(sh).Format("2006-01-02 15:04") != "2026-11-30 10:00" {
+		t.Fatalf("after booking: %+v", pending)
+	}
+	say("wang", "面谈 1 改期 2026-12-08 15:00") // Tuesday: notice on Thursday 12-03
+	pending = notices(bot.ReminderPending)
+	if len(pending) != 2 || pending[0].DueAt.In(sh).Format("2006-01-02 15:04") != "2026-12-03 10:00" {
+		t.Fatalf("after moving: %+v", pending)
+	}
+	if cancelled := notices(bot.ReminderCancelled); len(cancelled) != 2 {
+		t.Fatalf("the old notices were not cancelled: %+v", cancelled)
+	}
+}
