@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pipbot/pipbot/adapters/lark/card"
+	"github.com/pipbot/pipbot/adapters/slack/blockkit"
 	"github.com/pipbot/pipbot/bot"
 	"github.com/pipbot/pipbot/config"
 	"github.com/pipbot/pipbot/storage/storagetest"
@@ -21,11 +22,13 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestEveryEngineCardAsFeishuJSON walks the improvement process through the
 // engine and renders each kind of card it answers with as Feishu card JSON
-// 2.0, compared with golden files in testdata/lark-cards (rewrite with
-// -update). The clock is fixed so the cards are stable.
+// 2.0 (testdata/lark-cards), as Slack Block Kit (testdata/slack-blocks) and
+// each form as a Slack modal (testdata/slack-modals), compared with golden
+// files (rewrite with -update). The clock is fixed so the renders are stable.
 func TestEveryEngineCardAsFeishuJSON(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
 	cfg := config.Default()
 	cfg.DB = storagetest.SQLite(t)
 	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler), withClock(func() time.Time { return now }))
@@ -114,6 +117,15 @@ func TestEveryEngineCardAsFeishuJSON(t *testing.T) {
 			}
 			got, _ := json.MarshalIndent(card.Render(r.Message, card.Options{Locale: l, Private: r.Private, Interactive: true, Errors: r.Errors}), "", "  ")
 			compareGolden(t, filepath.Join("testdata", "lark-cards", name+".json"), got)
+			// The same reply as Slack shows it: Block Kit, and a modal per form.
+			blocks, _ := json.MarshalIndent(blockkit.Render(r.Message, blockkit.Options{Locale: l, Interactive: true}), "", "  ")
+			compareGolden(t, filepath.Join("testdata", "slack-blocks", name+".json"), blocks)
+			for i, b := range r.Message.Blocks {
+				if f, ok := b.(bot.Form); ok {
+					modal, _ := json.MarshalIndent(blockkit.Modal(f, blockkit.ModalOptions{Locale: l, TZ: shanghai}), "", "  ")
+					compareGolden(t, filepath.Join("testdata", "slack-modals", fmt.Sprintf("%s-%d.json", name, i)), modal)
+				}
+			}
 		}
 	}
 }
