@@ -223,8 +223,44 @@ func (s *memStore) AppendAudit(_ context.Context, e *bot.AuditEntry) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e.ID = s.id()
+	var seq int64
+	prev := ""
+	for _, x := range s.audit {
+		if x.Tenant == e.Tenant {
+			seq, prev = x.Seq, x.Hash
+		}
+	}
+	e.Seal(seq+1, prev)
 	s.audit = append(s.audit, *e)
 	return nil
+}
+
+// VerifyAudit walks the tenant's whole chain (the fake keeps no head row:
+// a removed newest entry goes unnoticed here, unlike in storage).
+func (s *memStore) VerifyAudit(_ context.Context, tenant string, _ int64) (bot.AuditCheck, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := bot.AuditCheck{Tenant: tenant}
+	prev, seq := "", int64(0)
+	for _, x := range s.audit {
+		if x.Tenant != tenant {
+			continue
+		}
+		c.Checked++
+		seq++
+		switch {
+		case x.ComputeHash() != x.Hash:
+			c.Broken = "hash"
+		case x.Seq != seq || x.PrevHash != prev:
+			c.Broken = "link"
+		}
+		if c.Broken != "" {
+			c.BrokenSeq, c.BrokenID = x.Seq, x.ID
+			return c, nil
+		}
+		prev = x.Hash
+	}
+	return c, nil
 }
 
 func (s *memStore) Audit(_ context.Context, tenant string, planID int64) ([]bot.AuditEntry, error) {

@@ -62,6 +62,9 @@ type AuditLog interface {
 	AppendAudit(ctx context.Context, e *AuditEntry) error
 	// Audit lists a plan's entries, oldest first.
 	Audit(ctx context.Context, tenant string, planID int64) ([]AuditEntry, error)
+	// VerifyAudit checks the tenant's hash chain: whole when planID is 0,
+	// else each of the plan's entries and its links to its neighbours.
+	VerifyAudit(ctx context.Context, tenant string, planID int64) (AuditCheck, error)
 }
 
 // Directory knows the people of a tenant.

@@ -146,4 +146,9 @@ type AuditEntry struct {
 	To       string // new value or status
 	Detail   string // short, non-sensitive summary
 	At       time.Time
+	// Seq, PrevHash and Hash chain the tenant's entries (audit_chain.go);
+	// the store sets them when it appends.
+	Seq      int64
+	PrevHash string
+	Hash     string
 }
