@@ -36,7 +36,8 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"unknown command", inActive, mgr, "跳舞 1", "dance 1", "err.unknown_command"},
 		{"new: bad type", inActive, mgr, "新建 <@u_emp_en> 巫师", "new <@u_emp_en> wizard", "err.bad_type"},
-		{"new: own manager", inActive, mgr, "新建", "new", "err.need_manager"},
+		{"new: a peer", inActive, emp, "新建 <@u_emp_en>", "new <@u_emp_en>", "err.start_peer"},
+		{"new: unknown person", inActive, mgr, "新建 <@u_ghost>", "new <@u_ghost>", "err.unknown_person"},
 		{"show: no plan", inActive, mgr, "查看", "show", "err.plan_missing"},
 		{"show: bad ref", inActive, mgr, "查看 abc", "show abc", "err.plan_ref"},
 		{"show: unknown plan", inActive, mgr, "查看 99", "show 99", "err.plan_not_found"},
@@ -73,7 +74,7 @@ func TestBadInput(t *testing.T) {
 		{"adjust: same target", inActive, mgr, "调整 1 1 50万 原因", "adjust 1 1 500000 reason", "err.adjust_same"},
 		{"mentor: no mention", inActive, mgr, "导师 1 老李", "mentor 1 bob", "err.mentor_format"},
 		{"note: empty", inActive, mgr, "辅导 1", "note 1", "err.note_empty"},
-		{"all: not HR", inActive, mgr, "全部计划", "all", "err.hr_only"},
+		{"all: not HR", inActive, mgr, "全部计划", "all", "err.forbidden_op"},
 		{"team: no reports", inActive, emp, "团队", "team", "err.no_team"},
 		{"lang: unknown", inActive, mgr, "语言 火星文", "lang klingon", "err.lang_format"},
 	}
@@ -106,15 +107,23 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// TestAdjustmentBeyondQuarterLimit: past 15% in a quarter HR must give a
-// written override; without it nothing applies.
+// TestAdjustmentBeyondQuarterLimit: past the seed's band (15% a quarter)
+// an adjustment is refused, unless the tenant's rules allow an HR override;
+// then HR must give a written reason, and it is audited.
 func TestAdjustmentBeyondQuarterLimit(t *testing.T) {
 	w := newWorld(t)
 	inActive(w)
+	before := w.snap()
+	r := w.say(emp, "调整 1 1 30万 市场萎缩")
+	mustContain(t, r, literal(bot.LocaleZH, "err.adjust_band"))
+	if !reflect.DeepEqual(before, w.snap()) {
+		t.Fatal("a refused adjustment changed state")
+	}
+	w.policy.AdjustOverride = true
 	w.say(emp, "调整 1 1 30万 市场萎缩")
 	w.say(mgr, "调整 1 确认 1")
-	before := w.snap()
-	r := w.say(hr, "adjust 1 confirm 1")
+	before = w.snap()
+	r = w.say(hr, "adjust 1 confirm 1")
 	mustContain(t, r, literal(bot.LocaleEN, "err.adjust_over"))
 	if !reflect.DeepEqual(before, w.snap()) {
 		t.Fatal("refused override changed state")
@@ -127,6 +136,19 @@ func TestAdjustmentBeyondQuarterLimit(t *testing.T) {
 	if a := w.store.adjs[0]; a.Override == "" || a.Status != bot.AdjustApplied {
 		t.Fatalf("adjustment = %+v", a)
 	}
+	if !hasAudit(w, "adjust.override", "approved by the HR director") {
+		t.Error("the override is not in the audit log with its reason")
+	}
+}
+
+// hasAudit reports whether the log holds action with detail containing s.
+func hasAudit(w *world, action, s string) bool {
+	for _, a := range w.store.audit {
+		if a.Action == action && strings.Contains(a.Detail, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // TestAdjustmentNeedsTwoPeople: one person holding both roles cannot confirm twice.

@@ -44,8 +44,9 @@ func (e *Engine) cmdAdjust(ctx context.Context, r *request, args []string) ([]Re
 	return e.proposeAdjust(ctx, r, ref, k, to, strings.Join(rest[2:], " "))
 }
 
-// quarterChange is how far goal k's target would move this quarter in total:
-// from its target at the first adjustment applied this quarter to `to`.
+// quarterChange is how far goal k's target would move this quarter in total
+// if it became to: from its target before the first adjustment applied this
+// quarter. Two adjustments inside the band each can be over it together.
 func quarterChange(p *Plan, adjs []Adjustment, k int, quarter string, to float64) float64 {
 	base := p.Goal(k).Target
 	for _, a := range adjs {
@@ -61,8 +62,9 @@ func quarterChange(p *Plan, adjs []Adjustment, k int, quarter string, to float64
 }
 
 func (e *Engine) proposeAdjust(ctx context.Context, r *request, ref string, k int, to float64, reason string) ([]Reply, error) {
-	if strings.TrimSpace(reason) == "" {
-		return nil, Errorf(EINVALID, "err.reason_required")
+	reason, err := r.reasonText("reason", reason)
+	if err != nil {
+		return nil, err
 	}
 	p, role, err := e.planFor(ctx, r, ref, OpAdjustPropose)
 	if err != nil {
@@ -81,19 +83,29 @@ func (e *Engine) proposeAdjust(ctx context.Context, r *request, ref string, k in
 	if err := checkRange(g, to); err != nil {
 		return nil, err
 	}
-	a := &Adjustment{Tenant: p.Tenant, PlanID: p.ID, Goal: k, From: g.Target, To: to, Reason: reason,
-		ProposedBy: r.actor.ID, ProposedAt: r.now, Status: AdjustPending, Quarter: QuarterKey(r.now, r.tz)}
-	switch role {
-	case RoleManager:
-		a.ManagerBy, a.ManagerAt = r.actor.ID, r.now
-	case RoleHR:
-		a.HRBy, a.HRAt = r.actor.ID, r.now
-	}
 	adjs, err := e.store.Adjustments(ctx, p.Tenant, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	over := quarterChange(p, adjs, k, a.Quarter, to) > MaxQuarterChange
+	for _, a := range adjs {
+		if a.Goal == k && a.Status == AdjustPending {
+			return nil, Errorf(ESTATE, "err.adjust_pending", a.No, g.Metric)
+		}
+	}
+	a := &Adjustment{Tenant: p.Tenant, PlanID: p.ID, Goal: k, From: g.Target, To: to, Reason: reason,
+		ProposedBy: r.actor.ID, ProposedAt: r.now, Status: AdjustPending, Quarter: QuarterKey(r.now, r.tz)}
+	over := quarterChange(p, adjs, k, a.Quarter, to) > AdjustBand
+	if over && !e.policy(p.Tenant).AdjustOverride {
+		return nil, Errorf(EINVALID, "err.adjust_band", formatPercent(AdjustBand*100), formatPercent(quarterChange(p, adjs, k, a.Quarter, to)*100))
+	}
+	switch role {
+	case RoleManager:
+		a.ManagerBy, a.ManagerAt = r.actor.ID, r.now
+	case RoleHR:
+		if !over {
+			a.HRBy, a.HRAt = r.actor.ID, r.now // past the band HR confirms separately, with a written reason
+		}
+	}
 	err = e.store.InTx(ctx, func(tx Store) error {
 		if err := tx.SaveAdjustment(ctx, a); err != nil {
 			return err
@@ -107,13 +119,13 @@ func (e *Engine) proposeAdjust(ctx context.Context, r *request, ref string, k in
 	if over {
 		key = "adj.proposed_over"
 	}
-	replies := []Reply{r.text(r.tr(key, a.No, g.Metric, withUnit(r.loc, a.From, g.Unit), withUnit(r.loc, a.To, g.Unit), formatPercent(MaxQuarterChange*100)))}
+	replies := []Reply{r.text(r.tr(key, a.No, g.Metric, withUnit(r.loc, a.From, g.Unit), withUnit(r.loc, a.To, g.Unit), formatPercent(AdjustBand*100)))}
 	var deciders []string
 	if a.ManagerAt.IsZero() {
 		deciders = append(deciders, p.ManagerID)
 	}
 	if a.HRAt.IsZero() {
-		deciders = append(deciders, e.hrPeople(ctx, r)...)
+		deciders = append(deciders, e.hrPeople(ctx, p.Tenant)...)
 	}
 	for _, to := range r.others(deciders...) {
 		replies = append(replies, e.adjustRequest(ctx, p, a, to, over))
@@ -135,7 +147,7 @@ func (e *Engine) adjustRequest(ctx context.Context, p *Plan, a *Adjustment, to s
 		},
 	}}
 	if over {
-		m.Blocks = append(m.Blocks, Text{Body: T(l, "adj.over_note", formatPercent(MaxQuarterChange*100))})
+		m.Blocks = append(m.Blocks, Text{Body: T(l, "adj.over_note", formatPercent(AdjustBand*100))})
 	}
 	m.Blocks = append(m.Blocks, Buttons{
 		{Label: T(l, "btn.confirm"), Style: StylePrimary, Action: ActionRef{ID: "adjust.confirm", Args: args}},
@@ -165,16 +177,24 @@ func (e *Engine) actAdjustConfirm(ctx context.Context, r *request, in *ActionInp
 
 func (e *Engine) actAdjustReject(ctx context.Context, r *request, in *ActionInput) ([]Reply, error) {
 	if in.Values == nil {
-		f := Form{Title: r.tr("form.reason_title", in.Args["plan"]), Action: ActionRef{ID: "adjust.reject", Args: in.Args}, Submit: r.tr("btn.send"),
-			Inputs: []Input{{Name: "reason", Label: r.tr("form.reason"), Kind: InputTextArea, Required: true}}}
-		return []Reply{r.reply(Message{Blocks: []Block{f}}, true)}, nil
+		p, _, err := e.planFor(ctx, r, in.Args["plan"], OpAdjustReject)
+		if err != nil {
+			return nil, err
+		}
+		return []Reply{r.reply(Message{Blocks: []Block{reasonForm(r, p.Number, "adjust.reject", in.Args)}})}, nil
 	}
 	return e.rejectAdjust(ctx, r, in.Args["plan"], in.Args["adj"], in.Values["reason"])
 }
 
-// confirmAdjust records the manager's or HR's confirmation; with both, the
-// new target applies and the employee acknowledges the changed plan.
+// confirmAdjust records the manager's or HR's confirmation, two different
+// people; with both, the new target applies and the employee acknowledges
+// the changed plan. Past the band (only where the tenant allows it) HR's
+// confirmation needs a written override, which is audited.
 func (e *Engine) confirmAdjust(ctx context.Context, r *request, ref, no, override string) ([]Reply, error) {
+	override = strings.TrimSpace(override)
+	if err := checkLength("override", override, maxReason); err != nil {
+		return nil, err
+	}
 	p, _, err := e.planFor(ctx, r, ref, OpView)
 	if err != nil {
 		return nil, err
@@ -186,27 +206,37 @@ func (e *Engine) confirmAdjust(ctx context.Context, r *request, ref, no, overrid
 	if a.Status != AdjustPending {
 		return nil, Errorf(ESTATE, "err.adjust_decided", a.No)
 	}
-	roles := RolesOf(p, r.actor.ID, r.isHR)
-	var role Role
-	switch {
-	case a.ManagerAt.IsZero() && Allowed(RoleManager, OpAdjustManager) && hasRole(roles, RoleManager) && a.HRBy != r.actor.ID:
-		role, a.ManagerBy, a.ManagerAt = RoleManager, r.actor.ID, r.now
-	case a.HRAt.IsZero() && hasRole(roles, RoleHR) && a.ManagerBy != r.actor.ID:
+	role, err := adjustRole(e.rolesOf(ctx, p, r.actor.ID, r.isHR), a, r.actor.ID)
+	if ErrorCode(err) == EFORBIDDEN {
+		return nil, Errorf(EFORBIDDEN, "err.forbidden_op", r.tr("op.adjust_confirm"), r.tr("who.manager_and_hr"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	entries := []*AuditEntry{}
+	switch role {
+	case RoleManager:
+		a.ManagerBy, a.ManagerAt = r.actor.ID, r.now
+		entries = append(entries, r.audit(p, role, "adjust.confirm", "", string(role), "#"+itoa(a.No)))
+	case RoleHR:
 		adjs, err := e.store.Adjustments(ctx, p.Tenant, p.ID)
 		if err != nil {
 			return nil, err
 		}
-		if quarterChange(p, adjs, a.Goal, a.Quarter, a.To) > MaxQuarterChange && strings.TrimSpace(override) == "" {
-			return nil, &Error{Code: EINVALID, Key: "err.adjust_over", Args: []any{formatPercent(MaxQuarterChange * 100)},
-				Fields: []FieldError{{Name: "override", Key: "err.required"}}}
+		if change := quarterChange(p, adjs, a.Goal, a.Quarter, a.To); change > AdjustBand {
+			if !e.policy(p.Tenant).AdjustOverride {
+				return nil, Errorf(EINVALID, "err.adjust_band", formatPercent(AdjustBand*100), formatPercent(change*100))
+			}
+			if override == "" {
+				return nil, &Error{Code: EINVALID, Key: "err.adjust_over", Args: []any{formatPercent(AdjustBand * 100)},
+					Fields: []FieldError{{Name: "override", Key: "err.required"}}}
+			}
+			a.Override = override
+			entries = append(entries, r.audit(p, role, "adjust.override", formatPercent(AdjustBand*100), formatPercent(change*100), "#"+itoa(a.No)+" "+override))
 		}
-		role, a.HRBy, a.HRAt, a.Override = RoleHR, r.actor.ID, r.now, strings.TrimSpace(override)
-	case hasRole(roles, RoleManager) || hasRole(roles, RoleHR):
-		return nil, Errorf(ESTATE, "err.already_confirmed")
-	default:
-		return nil, Errorf(EFORBIDDEN, "err.forbidden_op", r.tr("op.adjust_confirm"), allowedRoles(r.loc, OpAdjustManager)+", "+allowedRoles(r.loc, OpAdjustHR))
+		a.HRBy, a.HRAt = r.actor.ID, r.now
+		entries = append(entries, r.audit(p, role, "adjust.confirm", "", string(role), "#"+itoa(a.No)))
 	}
-	entries := []*AuditEntry{r.audit(p, role, "adjust.confirm", "", string(role), "#"+itoa(a.No)+" "+a.Override)}
 	applied := !a.ManagerAt.IsZero() && !a.HRAt.IsZero()
 	if applied {
 		g := p.Goal(a.Goal)
@@ -230,7 +260,7 @@ func (e *Engine) confirmAdjust(ctx context.Context, r *request, ref, no, overrid
 		key = "adj.applied"
 	}
 	rep := r.text(r.tr(key, a.No))
-	rep.Replace = r.cmd.Action != nil && !r.cmd.Chat.Group
+	rep.Replace = r.cmd.Action != nil
 	replies := []Reply{rep}
 	if applied {
 		for _, to := range r.others(p.EmployeeID) {
@@ -246,31 +276,17 @@ func (e *Engine) confirmAdjust(ctx context.Context, r *request, ref, no, overrid
 	return replies, nil
 }
 
-func hasRole(roles []Role, want Role) bool {
-	for _, r := range roles {
-		if r == want {
-			return true
-		}
-	}
-	return false
-}
-
+// rejectAdjust turns a pending adjustment down: the manager or HR only,
+// with a reason, audited. The employee who proposed it cannot withdraw it
+// this way, nor can a mentor.
 func (e *Engine) rejectAdjust(ctx context.Context, r *request, ref, no, reason string) ([]Reply, error) {
-	if strings.TrimSpace(reason) == "" {
-		return nil, &Error{Code: EINVALID, Key: "err.reason_required", Fields: []FieldError{{Name: "reason", Key: "err.required"}}}
-	}
-	p, _, err := e.planFor(ctx, r, ref, OpView)
+	reason, err := r.reasonText("reason", reason)
 	if err != nil {
 		return nil, err
 	}
-	roles := RolesOf(p, r.actor.ID, r.isHR)
-	role := RoleOther
-	if hasRole(roles, RoleManager) {
-		role = RoleManager
-	} else if hasRole(roles, RoleHR) {
-		role = RoleHR
-	} else {
-		return nil, Errorf(EFORBIDDEN, "err.forbidden_op", r.tr("op.adjust_confirm"), allowedRoles(r.loc, OpAdjustManager)+", "+allowedRoles(r.loc, OpAdjustHR))
+	p, role, err := e.planFor(ctx, r, ref, OpAdjustReject)
+	if err != nil {
+		return nil, err
 	}
 	a, err := e.findAdjust(ctx, p, no)
 	if err != nil {
@@ -290,7 +306,7 @@ func (e *Engine) rejectAdjust(ctx context.Context, r *request, ref, no, reason s
 		return nil, err
 	}
 	rep := r.text(r.tr("adj.rejected", a.No))
-	rep.Replace = r.cmd.Action != nil && !r.cmd.Chat.Group
+	rep.Replace = r.cmd.Action != nil
 	replies := []Reply{rep}
 	for _, to := range r.others(a.ProposedBy) {
 		replies = append(replies, e.notify(ctx, p, to, "adjust:"+itoa(a.No)+":rejected", "notify.adjust_rejected", a.No, reason))

@@ -24,7 +24,7 @@ func (e *Engine) edited(ctx context.Context, r *request, p *Plan, role Role, wha
 	if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, what, from, to, "")}, nil); err != nil {
 		return nil, err
 	}
-	return []Reply{r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR), true)}, nil
+	return []Reply{r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR))}, nil
 }
 
 // cmdGap sets the gap of a draft: "gap 12 季度销售额 50万 35万 元".
@@ -77,14 +77,24 @@ func (e *Engine) cmdCause(ctx context.Context, r *request, args []string) ([]Rep
 	return e.edited(ctx, r, p, role, "plan.cause_add", "", string(c.Dimension))
 }
 
-// cmdGoal adds or removes a SMART goal. On a draft anyone editing may; on a
-// running plan only the manager or HR, and the employee must acknowledge again.
+// cmdGoal adds, edits or removes a SMART goal: "goal 12 <spec>",
+// "goal 12 edit 1 <spec>", "goal 12 remove 1" (目标 12 修改 1 …, 目标 12 删除 1).
+// On a draft whoever may edit it may; on a running plan only the manager or
+// HR, and the employee must acknowledge again. A goal's deadline may not
+// fall after the plan's end.
 func (e *Engine) cmdGoal(ctx context.Context, r *request, args []string) ([]Reply, error) {
 	ref, rest, err := planArg(args)
 	if err != nil {
 		return nil, err
 	}
 	remove := len(rest) == 2 && isWord(rest[0], "remove", "delete", "删除", "移除")
+	edit := 0
+	if len(rest) > 2 && isWord(rest[0], "edit", "change", "修改", "编辑") {
+		if edit, err = strconv.Atoi(strings.TrimPrefix(rest[1], "#")); err != nil || edit < 1 {
+			return nil, Errorf(EINVALID, "err.no_item", rest[1])
+		}
+		rest = rest[2:]
+	}
 	var g Goal
 	if !remove {
 		if g, err = parseGoal(rest, r.now, r.tz); err != nil {
@@ -98,11 +108,11 @@ func (e *Engine) cmdGoal(ctx context.Context, r *request, args []string) ([]Repl
 	var entries []*AuditEntry
 	switch {
 	case p.Status == StatusDraft:
-		if role, err = Authorize(RolesOf(p, r.actor.ID, r.isHR), OpEdit); err != nil {
-			return nil, Errorf(EFORBIDDEN, "err.forbidden_op", r.tr("op.edit"), allowedRoles(r.loc, OpEdit))
+		if role, err = Authorize(e.rolesOf(ctx, p, r.actor.ID, r.isHR), OpEdit); err != nil {
+			return nil, e.refusal(ctx, r, p, OpEdit)
 		}
 	default:
-		from, rl, err := e.move(r, p, EvEditGoals)
+		from, rl, err := e.move(ctx, r, p, EvEditGoals)
 		if err != nil {
 			return nil, err
 		}
@@ -110,8 +120,12 @@ func (e *Engine) cmdGoal(ctx context.Context, r *request, args []string) ([]Repl
 		p.AckedAt = time.Time{}
 		entries = append(entries, r.audit(p, role, "plan.edit_goals", string(from), string(p.Status), ""))
 	}
-	if remove {
-		k, err := strconv.Atoi(rest[1])
+	if !remove && g.Deadline.After(p.End) {
+		return nil, Errorf(EINVALID, "err.goal_after_end", formatDate(r.loc, g.Deadline), formatDate(r.loc, p.End))
+	}
+	switch {
+	case remove:
+		k, err := strconv.Atoi(strings.TrimPrefix(rest[1], "#"))
 		if err != nil || p.Goal(k) == nil {
 			return nil, Errorf(EINVALID, "err.no_item", rest[1])
 		}
@@ -123,19 +137,40 @@ func (e *Engine) cmdGoal(ctx context.Context, r *request, args []string) ([]Repl
 		}
 		p.Goals = kept
 		entries = append(entries, r.audit(p, role, "plan.goal_remove", strconv.Itoa(k), "", ""))
-	} else {
+	case edit > 0:
+		old := p.Goal(edit)
+		if old == nil {
+			return nil, Errorf(EINVALID, "err.no_item", itoa(edit))
+		}
+		before := goalSpec(*old)
+		g.No = old.No
+		if old.Updated && old.Metric == g.Metric {
+			g.Current, g.Updated = old.Current, true // the progress reported so far stays
+		}
+		*old = g
+		entries = append(entries, r.audit(p, role, "plan.goal_edit", before, goalSpec(g), "#"+itoa(g.No)))
+	default:
 		g.No = nextGoalNo(p)
 		p.Goals = append(p.Goals, g)
-		entries = append(entries, r.audit(p, role, "plan.goal_add", "", g.Metric+" "+ftoa(g.Baseline)+"→"+ftoa(g.Target), ""))
+		entries = append(entries, r.audit(p, role, "plan.goal_add", "", goalSpec(g), "#"+itoa(g.No)))
 	}
 	if err := e.save(ctx, p, entries, nil); err != nil {
 		return nil, err
 	}
-	replies := []Reply{r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR), true)}
+	replies := []Reply{r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR))}
 	if p.Status == StatusApproved && p.EmployeeID != r.actor.ID {
 		replies = append(replies, e.notify(ctx, p, p.EmployeeID, "reack", "notify.reack", p.Number))
 	}
 	return replies, nil
+}
+
+// goalSpec is a goal as audit text: "客户满意度 60→80 分 by 2027-01-31".
+func goalSpec(g Goal) string {
+	s := g.Metric + " " + ftoa(g.Baseline) + "→" + ftoa(g.Target)
+	if g.Unit != "" {
+		s += " " + g.Unit
+	}
+	return s + " " + dateKey(g.Deadline)
 }
 
 // cmdEnd sets a draft's end date: "end 12 2027-01-31".

@@ -18,7 +18,7 @@ func (e *Engine) cmdHelp(ctx context.Context, r *request, _ []string) ([]Reply, 
 		{Label: r.tr("btn.my_plans"), Action: ActionRef{ID: "plan.list"}},
 		{Label: r.tr("btn.team"), Action: ActionRef{ID: "team.show"}},
 	}, Context(r.tr("help.footer")))
-	return []Reply{r.reply(m, false)}, nil
+	return []Reply{groupSafe(r.reply(m))}, nil
 }
 
 func (e *Engine) actHelp(ctx context.Context, r *request, _ *ActionInput) ([]Reply, error) {

@@ -12,9 +12,14 @@ import (
 //	interview 12 book 2026-12-03 15:00 [50] [hr]   面谈 12 预约 12月3日 15:00 [50] [HR]
 //	interview 12 move [1] 2026-12-04 10:00         面谈 12 改期 [1] 12月4日 10:00
 //	interview 12 cancel [1]                        面谈 12 取消 [1]
-//	interview 12 notes [1] 双方就目标达成一致          面谈 12 记录 [1] …
+//	interview 12 notes [1] opening: … review: …    面谈 12 记录 [1] 开场: … 回顾: … 共识: … 总结: … 优势: … 差距: …
 //	interview 12 confirm [1]                       面谈 12 确认 [1]
+//	interview 12 rate [1] 4 helpful                面谈 12 评价 [1] 4 很有帮助
+//	interview 12 self …   / interview 12 wishes …  面谈 12 自评 … ／ 面谈 12 诉求 …  (the employee, before)
 //	interview 12                                   面谈 12  (list)
+//
+// Booking closer than the tenant's notice (3 working days) needs a reason:
+// "面谈 12 预约 明天 15:00 理由 客户下周出差".
 func (e *Engine) cmdInterview(ctx context.Context, r *request, args []string) ([]Reply, error) {
 	ref, rest, err := planArg(args)
 	if err != nil {
@@ -39,8 +44,27 @@ func (e *Engine) cmdInterview(ctx context.Context, r *request, args []string) ([
 			no = rest[0]
 		}
 		return e.confirmInterview(ctx, r, ref, no)
+	case isWord(sub, "rate", "评价", "评分", "效果"):
+		return e.rateInterview(ctx, r, ref, rest)
+	case isWord(sub, "self", "self-analysis", "自评", "自我分析"):
+		return e.prepareInterview(ctx, r, ref, "self", strings.Join(rest, " "))
+	case isWord(sub, "wishes", "requests", "诉求"):
+		return e.prepareInterview(ctx, r, ref, "wishes", strings.Join(rest, " "))
 	}
 	return nil, Errorf(EINVALID, "err.interview_format")
+}
+
+// reasonWords introduce a booking's short-notice reason.
+var reasonWords = []string{"reason", "because", "理由", "原因"}
+
+// splitReason separates "… 理由 客户出差" into the words before and the reason.
+func splitReason(words []string) ([]string, string) {
+	for i, w := range words {
+		if isWord(strings.TrimRight(w, ":："), reasonWords...) {
+			return words[:i], strings.Join(words[i+1:], " ")
+		}
+	}
+	return words, ""
 }
 
 // parseSlot reads "<date> [time] [minutes] [hr]".
@@ -82,6 +106,7 @@ func (r *request) parseSlot(words []string) (at time.Time, minutes int, hr bool,
 }
 
 func (e *Engine) bookInterview(ctx context.Context, r *request, ref string, words []string) ([]Reply, error) {
+	words, reason := splitReason(words)
 	at, minutes, withHR, err := r.parseSlot(words)
 	if err != nil {
 		return nil, err
@@ -93,32 +118,58 @@ func (e *Engine) bookInterview(ctx context.Context, r *request, ref string, word
 	if !p.Open() || p.Status == StatusDraft {
 		return nil, Errorf(ESTATE, "err.interview_state", p.Number, enumText(r.loc, "status", string(p.Status)))
 	}
+	short, err := e.shortNotice(ctx, r, at, reason)
+	if err != nil {
+		return nil, err
+	}
 	iv := &Interview{Tenant: p.Tenant, PlanID: p.ID, At: at, Minutes: minutes, Agenda: DefaultAgenda(),
-		Attendees: []string{p.EmployeeID, p.ManagerID}, Status: InterviewBooked, BookedBy: r.actor.ID, BookedAt: r.now}
+		Attendees: []string{p.EmployeeID, p.ManagerID}, Status: InterviewBooked, BookedBy: r.actor.ID, BookedAt: r.now,
+		ShortNotice: short, NoticeReason: reason}
+	if !short {
+		iv.NoticeReason = ""
+	}
 	if minutes != 50 {
 		iv.Agenda = scaleAgenda(minutes)
 	}
 	if withHR {
-		iv.Attendees = append(iv.Attendees, e.hrPeople(ctx, r)...)
+		iv.Attendees = append(iv.Attendees, e.hrPeople(ctx, p.Tenant)...)
 	}
-	var entry *AuditEntry
 	err = e.save(ctx, p, nil, func(tx Store) error {
 		if err := tx.SaveInterview(ctx, iv); err != nil {
 			return err
 		}
-		entry = r.audit(p, role, "interview.book", "", at.UTC().Format(time.RFC3339), "#"+itoa(iv.No))
-		return tx.AppendAudit(ctx, entry)
+		detail := "#" + itoa(iv.No)
+		if short {
+			detail += " short notice: " + reason
+		}
+		return tx.AppendAudit(ctx, r.audit(p, role, "interview.book", "", at.UTC().Format(time.RFC3339), detail))
 	})
 	if err != nil {
 		return nil, err
 	}
-	replies := []Reply{r.reply(e.interviewCard(ctx, r.actor.ID, p, iv, "iv.booked_self"), true)}
+	replies := []Reply{r.reply(e.interviewCard(ctx, r.actor.ID, p, iv, "iv.booked_self"))}
 	for _, to := range r.others(iv.Attendees...) {
 		rep := Reply{To: to, Private: true, Key: notifyKey(p, "interview:"+itoa(iv.No)+":booked", to),
 			Message: e.interviewCard(ctx, to, p, iv, "iv.booked")}
 		replies = append(replies, rep)
 	}
 	return replies, nil
+}
+
+// shortNotice reports whether an interview at `at` is booked later than the
+// tenant's notice day (NoticeDays working days before it, as the interview
+// notice is sent), and then requires a stated reason.
+func (e *Engine) shortNotice(ctx context.Context, r *request, at time.Time, reason string) (bool, error) {
+	days := e.policy(r.cmd.Tenant).NoticeDays
+	noticeDay := e.calendar.AddWorkingDays(ctx, r.cmd.Tenant, DateOnly(at.In(r.tz)), -days)
+	if !DateOnly(r.now.In(r.tz)).After(noticeDay) {
+		return false, nil
+	}
+	if strings.TrimSpace(reason) == "" {
+		return true, &Error{Code: EINVALID, Key: "err.short_notice", Args: []any{days, formatDate(r.loc, noticeDay)},
+			Fields: []FieldError{{Name: "reason", Key: "err.short_notice", Args: []any{days, formatDate(r.loc, noticeDay)}}}}
+	}
+	return true, checkLength("reason", reason, maxReason)
 }
 
 // scaleAgenda spreads other durations in the 5:15:20:10 proportion.
@@ -131,34 +182,6 @@ func scaleAgenda(minutes int) []AgendaItem {
 	}
 	a[2].Minutes += minutes - total
 	return a
-}
-
-// interviewCard shows an interview to one person in their zone and language,
-// with the agenda and the plan's figures.
-func (e *Engine) interviewCard(ctx context.Context, to string, p *Plan, iv *Interview, key string) Message {
-	l, tz := e.prefs(e.person(ctx, p.Tenant, to))
-	var agenda []string
-	for _, a := range iv.Agenda {
-		agenda = append(agenda, enumText(l, "agenda", a.Topic)+" "+itoa(a.Minutes)+"′")
-	}
-	var names []string
-	for _, id := range iv.Attendees {
-		names = append(names, e.name(ctx, p.Tenant, id))
-	}
-	m := Message{Title: T(l, "iv.title", p.Number, iv.No), Color: ColorBlue, Blocks: []Block{
-		Text{Body: T(l, key, e.name(ctx, p.Tenant, iv.BookedBy))},
-		Fields{
-			{T(l, "field.when"), formatTime(l, iv.At, tz)},
-			{T(l, "field.duration"), T(l, "iv.minutes", iv.Minutes)},
-			{T(l, "field.agenda"), strings.Join(agenda, " · ")},
-			{T(l, "field.attendees"), strings.Join(names, ", ")},
-		},
-	}}
-	for _, g := range p.Goals {
-		m.Blocks = append(m.Blocks, goalProgress(l, p, g, e.now()))
-	}
-	m.Blocks = append(m.Blocks, Buttons{{Label: T(l, "btn.show"), Action: ActionRef{ID: "plan.show", Args: map[string]string{"plan": itoa(p.Number)}}}})
-	return m
 }
 
 // findInterview picks interview no (or the only booked one) of plan p.
@@ -203,6 +226,7 @@ func interviewNo(words []string) (string, []string) {
 
 func (e *Engine) moveInterview(ctx context.Context, r *request, ref string, words []string) ([]Reply, error) {
 	no, words := interviewNo(words)
+	words, reason := splitReason(words)
 	at, minutes, _, err := r.parseSlot(words)
 	if err != nil {
 		return nil, err
@@ -211,12 +235,19 @@ func (e *Engine) moveInterview(ctx context.Context, r *request, ref string, word
 	if err != nil {
 		return nil, err
 	}
+	short, err := e.shortNotice(ctx, r, at, reason)
+	if err != nil {
+		return nil, err
+	}
 	old := iv.At
-	iv.At, iv.Minutes = at, minutes
+	iv.At, iv.Minutes, iv.ShortNotice, iv.NoticeReason = at, minutes, short, ""
+	if short {
+		iv.NoticeReason = reason
+	}
 	if err := e.saveInterview(ctx, r, p, iv, role, "interview.move", old.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339)); err != nil {
 		return nil, err
 	}
-	replies := []Reply{r.reply(e.interviewCard(ctx, r.actor.ID, p, iv, "iv.moved_self"), true)}
+	replies := []Reply{r.reply(e.interviewCard(ctx, r.actor.ID, p, iv, "iv.moved_self"))}
 	for _, to := range r.others(iv.Attendees...) {
 		replies = append(replies, Reply{To: to, Private: true, Key: notifyKey(p, "interview:"+itoa(iv.No)+":moved:"+itoa(int(at.Unix())), to),
 			Message: e.interviewCard(ctx, to, p, iv, "iv.moved")})
@@ -285,31 +316,6 @@ func formatTimeFor(e *Engine, ctx context.Context, tenant, id string, t time.Tim
 	return formatTime(l, t, tz)
 }
 
-func (e *Engine) interviewNotes(ctx context.Context, r *request, ref string, words []string) ([]Reply, error) {
-	no, words := interviewNo(words)
-	text := strings.TrimSpace(strings.Join(words, " "))
-	if text == "" {
-		return nil, Errorf(EINVALID, "err.notes_empty")
-	}
-	p, role, iv, err := e.interviewFor(ctx, r, ref, no, OpInterview, false)
-	if err != nil {
-		return nil, err
-	}
-	iv.Notes, iv.Status = text, InterviewDone
-	if err := e.saveInterview(ctx, r, p, iv, role, "interview.notes", "", string(InterviewDone)); err != nil {
-		return nil, err
-	}
-	replies := []Reply{r.text(r.tr("iv.notes_saved", iv.No))}
-	if p.EmployeeID != r.actor.ID {
-		rep := e.notify(ctx, p, p.EmployeeID, "interview:"+itoa(iv.No)+":notes", "iv.notes_ready", iv.No)
-		rep.Message.Blocks = append(rep.Message.Blocks[:1], Buttons{
-			{Label: T(e.localeOf(ctx, p.Tenant, p.EmployeeID), "btn.confirm_plan"), Style: StylePrimary,
-				Action: ActionRef{ID: "interview.ok", Args: map[string]string{"plan": itoa(p.Number), "interview": itoa(iv.No)}}}})
-		replies = append(replies, rep)
-	}
-	return replies, nil
-}
-
 // findInterviewAny is findInterview that also accepts the latest done interview.
 func (e *Engine) findInterviewAny(ctx context.Context, p *Plan, no string) (*Interview, error) {
 	iv, err := e.findInterview(ctx, p, no)
@@ -333,50 +339,6 @@ func (e *Engine) localeOf(ctx context.Context, tenant, id string) Locale {
 	return l
 }
 
-// actInterviewConfirm is the "I confirm the written plan" button.
-func (e *Engine) actInterviewConfirm(ctx context.Context, r *request, in *ActionInput) ([]Reply, error) {
-	return e.confirmInterview(ctx, r, in.Args["plan"], in.Args["interview"])
-}
-
-// confirmInterview records that the employee or the manager confirms the
-// written plan agreed at the interview.
-func (e *Engine) confirmInterview(ctx context.Context, r *request, ref, no string) ([]Reply, error) {
-	p, role, iv, err := e.interviewFor(ctx, r, ref, no, OpInterviewOK, false)
-	if err != nil {
-		return nil, err
-	}
-	switch role {
-	case RoleEmployee:
-		if !iv.EmployeeOK.IsZero() {
-			return nil, Errorf(ESTATE, "err.already_confirmed")
-		}
-		iv.EmployeeOK = r.now
-	case RoleManager:
-		if !iv.ManagerOK.IsZero() {
-			return nil, Errorf(ESTATE, "err.already_confirmed")
-		}
-		iv.ManagerOK = r.now
-	}
-	if err := e.saveInterview(ctx, r, p, iv, role, "interview.confirm", "", string(role)); err != nil {
-		return nil, err
-	}
-	key := "iv.confirmed_one"
-	if !iv.EmployeeOK.IsZero() && !iv.ManagerOK.IsZero() {
-		key = "iv.confirmed_both"
-	}
-	rep := r.text(r.tr(key, iv.No))
-	rep.Replace = r.cmd.Action != nil && !r.cmd.Chat.Group
-	replies := []Reply{rep}
-	other := p.ManagerID
-	if role == RoleManager {
-		other = p.EmployeeID
-	}
-	if other != r.actor.ID {
-		replies = append(replies, e.notify(ctx, p, other, "interview:"+itoa(iv.No)+":ok:"+string(role), key, iv.No))
-	}
-	return replies, nil
-}
-
 // actInterviewBook opens the booking form (button) or takes it.
 func (e *Engine) actInterviewBook(ctx context.Context, r *request, in *ActionInput) ([]Reply, error) {
 	if in.Values == nil {
@@ -390,8 +352,9 @@ func (e *Engine) actInterviewBook(ctx context.Context, r *request, in *ActionInp
 				{Name: "minutes", Label: r.tr("field.duration"), Kind: InputNumber, Value: "50"},
 				{Name: "hr", Label: r.tr("iv.invite_hr"), Kind: InputSelect, Value: "no",
 					Options: []Option{{"no", r.tr("word.no")}, {"yes", r.tr("word.yes")}}},
+				{Name: "reason", Label: r.tr("iv.notice_reason"), Kind: InputText, Placeholder: r.tr("iv.notice_reason_ph", e.policy(p.Tenant).NoticeDays)},
 			}}
-		return []Reply{r.reply(Message{Blocks: []Block{f}}, true)}, nil
+		return []Reply{r.reply(Message{Blocks: []Block{f}})}, nil
 	}
 	words := fields(in.Values["at"])
 	if m := strings.TrimSpace(in.Values["minutes"]); m != "" {
@@ -399,6 +362,9 @@ func (e *Engine) actInterviewBook(ctx context.Context, r *request, in *ActionInp
 	}
 	if in.Values["hr"] == "yes" {
 		words = append(words, "hr")
+	}
+	if reason := strings.TrimSpace(in.Values["reason"]); reason != "" {
+		words = append(append(words, "reason"), fields(reason)...)
 	}
 	reps, err := e.bookInterview(ctx, r, in.Args["plan"], words)
 	if be, ok := err.(*Error); ok && be.Code == EINVALID && len(be.Fields) == 0 {

@@ -23,7 +23,7 @@ func missing(l Locale, p *Plan) []string {
 	return m
 }
 
-// cmdSubmit sends a complete draft to the manager for approval.
+// cmdSubmit sends a complete draft for approval.
 func (e *Engine) cmdSubmit(ctx context.Context, r *request, args []string) ([]Reply, error) {
 	ref, _, err := planArg(args)
 	if err != nil {
@@ -43,7 +43,7 @@ func (e *Engine) transit(ctx context.Context, r *request, ref string, ev Event, 
 	if err != nil {
 		return nil, err
 	}
-	from, role, err := e.move(r, p, ev)
+	from, role, err := e.move(ctx, r, p, ev)
 	if err != nil {
 		return nil, err
 	}
@@ -59,22 +59,70 @@ func (e *Engine) transit(ctx context.Context, r *request, ref string, ev Event, 
 	return p, nil
 }
 
+// submit routes a complete draft to its approver, decided from the
+// directory now: the employee's manager, or the next manager up when that
+// manager drafted it, or HR when there is nobody above.
 func (e *Engine) submit(ctx context.Context, r *request, ref string) ([]Reply, error) {
 	p, err := e.transit(ctx, r, ref, EvSubmit, "", func(p *Plan) error {
 		if m := missing(r.loc, p); len(m) > 0 {
 			return Errorf(EINVALID, "err.incomplete", p.Number, strings.Join(m, ", "))
 		}
-		p.Reason = ""
+		if err := e.route(ctx, r, p); err != nil {
+			return err
+		}
+		p.Reason, p.ApprovedBy, p.HRApprovedBy, p.HRApprovedAt = "", "", "", zeroTime()
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	replies := e.decided(ctx, r, p, "done.submitted", p.Number, e.name(ctx, p.Tenant, p.ManagerID))
-	if p.ManagerID != r.actor.ID {
-		replies = append(replies, e.notifyCard(ctx, p, p.ManagerID, "submitted", "notify.submitted", e.name(ctx, p.Tenant, r.actor.ID)))
+	replies := e.decided(ctx, r, p, "done.submitted", p.Number, e.approverName(ctx, r.loc, p))
+	return append(replies, e.askApproval(ctx, r, p)...), nil
+}
+
+// route sets the plan's manager from the directory and picks its approver.
+func (e *Engine) route(ctx context.Context, r *request, p *Plan) error {
+	mgr := e.directoryManager(ctx, p.Tenant, p.EmployeeID)
+	if mgr == "" {
+		return Errorf(EINVALID, "err.no_manager", e.name(ctx, p.Tenant, p.EmployeeID), e.names(ctx, r.loc, p.Tenant, e.hrPeople(ctx, p.Tenant)))
 	}
-	return replies, nil
+	p.ManagerID = mgr
+	p.Stage, p.ApproverID = StageManager, mgr
+	if mgr == p.CreatedBy {
+		// Nobody approves what they drafted: the next one up, else HR.
+		p.ApproverID = e.directoryManager(ctx, p.Tenant, mgr)
+		if p.ApproverID == "" || p.ApproverID == p.CreatedBy || p.ApproverID == p.EmployeeID {
+			p.Stage, p.ApproverID = StageHR, ""
+		}
+	}
+	return nil
+}
+
+// approverName is who the submitted plan waits for, for a message.
+func (e *Engine) approverName(ctx context.Context, l Locale, p *Plan) string {
+	if p.Stage == StageHR || p.ApproverID == "" {
+		return T(l, "who.hr")
+	}
+	return e.name(ctx, p.Tenant, p.ApproverID)
+}
+
+// askApproval sends the plan card with its decision buttons to whoever must
+// decide it now (at the HR stage: every HR user who may).
+func (e *Engine) askApproval(ctx context.Context, r *request, p *Plan) []Reply {
+	who := []string{p.ApproverID}
+	if p.Stage == StageHR {
+		who = nil
+		for _, id := range e.hrPeople(ctx, p.Tenant) {
+			if id != p.CreatedBy && id != p.ApprovedBy {
+				who = append(who, id)
+			}
+		}
+	}
+	var out []Reply
+	for _, to := range r.others(who...) {
+		out = append(out, e.notifyCard(ctx, p, to, "submitted:"+string(p.Stage), "notify.submitted", e.name(ctx, p.Tenant, p.EmployeeID), e.name(ctx, p.Tenant, r.actor.ID)))
+	}
+	return out
 }
 
 // cmdApprove approves a submitted plan; the employee is asked to acknowledge it.
@@ -90,13 +138,38 @@ func (e *Engine) actApprove(ctx context.Context, r *request, in *ActionInput) ([
 	return e.approve(ctx, r, in.Args["plan"])
 }
 
+// approve is the current approver's decision. At the manager stage of a
+// tenant that wants HR as well, the plan goes on to HR; otherwise it is
+// approved, the employee is asked to acknowledge it and HR is told.
 func (e *Engine) approve(ctx context.Context, r *request, ref string) ([]Reply, error) {
-	p, err := e.transit(ctx, r, ref, EvApprove, "", func(p *Plan) error {
+	p, _, err := e.planFor(ctx, r, ref, OpView)
+	if err != nil {
+		return nil, err
+	}
+	ev := EvApprove
+	if p.Status == StatusSubmitted && p.Stage == StageManager && e.policy(p.Tenant).Approval == ApproveManagerHR {
+		ev = EvForward
+	}
+	p, err = e.transit(ctx, r, ref, ev, string(p.Stage), func(p *Plan) error {
+		switch p.Stage {
+		case StageManager:
+			p.ApprovedBy = r.actor.ID
+		case StageHR:
+			p.HRApprovedBy, p.HRApprovedAt = r.actor.ID, r.now
+		}
+		if ev == EvForward {
+			p.Stage, p.ApproverID = StageHR, ""
+			return nil
+		}
 		p.ApprovedAt, p.Reason = r.now, ""
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if ev == EvForward {
+		replies := e.decided(ctx, r, p, "done.forwarded", p.Number)
+		return append(replies, e.askApproval(ctx, r, p)...), nil
 	}
 	replies := e.decided(ctx, r, p, "done.approved", p.Number, e.name(ctx, p.Tenant, p.EmployeeID))
 	if p.EmployeeID != r.actor.ID {
@@ -105,7 +178,10 @@ func (e *Engine) approve(ctx context.Context, r *request, ref string) ([]Reply, 
 		rep.Message.Blocks = append([]Block{rep.Message.Blocks[0], tone}, rep.Message.Blocks[1:]...)
 		replies = append(replies, rep)
 	}
-	return replies, nil
+	for _, to := range r.others(p.ManagerID, p.CreatedBy) {
+		replies = append(replies, e.notify(ctx, p, to, "approved", "notify.approved_other", p.Number, e.name(ctx, p.Tenant, r.actor.ID)))
+	}
+	return append(replies, e.tellHR(ctx, r, p, "approved:hr", "notify.approved_hr", p.Number, e.name(ctx, p.Tenant, p.EmployeeID), e.name(ctx, p.Tenant, r.actor.ID))...), nil
 }
 
 // cmdChanges sends a submitted plan back to draft with what to change.
@@ -142,24 +218,28 @@ func (e *Engine) sendBackAction(ctx context.Context, r *request, in *ActionInput
 		if err != nil {
 			return nil, err
 		}
-		if _, _, err := e.move(r, &Plan{Status: p.Status, EmployeeID: p.EmployeeID, ManagerID: p.ManagerID, MentorID: p.MentorID}, ev); err != nil {
+		if _, _, err := e.move(ctx, r, p, ev); err != nil {
 			return nil, err
 		}
-		form := Form{Title: r.tr("form.reason_title", p.Number), Action: ActionRef{ID: id, Args: in.Args},
-			Inputs: []Input{{Name: "reason", Label: r.tr("form.reason"), Kind: InputTextArea, Required: true}},
-			Submit: r.tr("btn.send")}
-		return []Reply{r.reply(Message{Blocks: []Block{form}}, true)}, nil
+		return []Reply{r.reply(Message{Blocks: []Block{reasonForm(r, p.Number, id, in.Args)}})}, nil
 	}
 	return e.sendBack(ctx, r, in.Args["plan"], ev, in.Values["reason"])
 }
 
+// reasonForm asks for a written reason before an action id runs.
+func reasonForm(r *request, number int, id string, args map[string]string) Form {
+	return Form{Title: r.tr("form.reason_title", number), Action: ActionRef{ID: id, Args: args},
+		Inputs: []Input{{Name: "reason", Label: r.tr("form.reason"), Kind: InputTextArea, Required: true}},
+		Submit: r.tr("btn.send")}
+}
+
 func (e *Engine) sendBack(ctx context.Context, r *request, ref string, ev Event, reason string) ([]Reply, error) {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return nil, &Error{Code: EINVALID, Key: "err.reason_required", Fields: []FieldError{{Name: "reason", Key: "err.required"}}}
+	reason, err := r.reasonText("reason", reason)
+	if err != nil {
+		return nil, err
 	}
 	p, err := e.transit(ctx, r, ref, ev, reason, func(p *Plan) error {
-		p.Reason = reason
+		p.Reason, p.Stage, p.ApproverID = reason, "", ""
 		return nil
 	})
 	if err != nil {
@@ -172,57 +252,14 @@ func (e *Engine) sendBack(ctx context.Context, r *request, ref string, ev Event,
 	return replies, nil
 }
 
-// cmdAck is the employee's acknowledgment of an approved plan; it starts it.
-func (e *Engine) cmdAck(ctx context.Context, r *request, args []string) ([]Reply, error) {
-	ref, _, err := planArg(args)
-	if err != nil {
-		return nil, err
+// reasonText checks a required written reason: present, within its limit.
+func (r *request) reasonText(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", &Error{Code: EINVALID, Key: "err.reason_required", Fields: []FieldError{{Name: field, Key: "err.required"}}}
 	}
-	return e.ack(ctx, r, ref)
-}
-
-func (e *Engine) actAck(ctx context.Context, r *request, in *ActionInput) ([]Reply, error) {
-	return e.ack(ctx, r, in.Args["plan"])
-}
-
-func (e *Engine) ack(ctx context.Context, r *request, ref string) ([]Reply, error) {
-	p, err := e.transit(ctx, r, ref, EvAcknowledge, "", func(p *Plan) error {
-		p.AckedAt = r.now
-		if p.StartedAt.IsZero() {
-			p.StartedAt = r.now
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	if err := checkLength(field, s, maxReason); err != nil {
+		return "", err
 	}
-	replies := e.decided(ctx, r, p, "done.acknowledged", p.Number, formatDate(r.loc, p.End))
-	for _, to := range r.others(p.ManagerID, p.MentorID) {
-		replies = append(replies, e.notify(ctx, p, to, "acknowledged", "notify.acknowledged", e.name(ctx, p.Tenant, p.EmployeeID)))
-	}
-	return replies, nil
-}
-
-// cmdCancel withdraws an open plan with a reason: "cancel 12 岗位调整".
-func (e *Engine) cmdCancel(ctx context.Context, r *request, args []string) ([]Reply, error) {
-	ref, rest, err := planArg(args)
-	if err != nil {
-		return nil, err
-	}
-	reason := strings.TrimSpace(strings.Join(rest, " "))
-	if reason == "" {
-		return nil, Errorf(EINVALID, "err.reason_required")
-	}
-	p, err := e.transit(ctx, r, ref, EvCancel, reason, func(p *Plan) error {
-		p.Reason, p.ClosedAt = reason, r.now
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	replies := e.decided(ctx, r, p, "done.cancelled", p.Number)
-	for _, to := range r.others(p.EmployeeID, p.ManagerID, p.MentorID) {
-		replies = append(replies, e.notify(ctx, p, to, "cancelled", "notify.cancelled", e.name(ctx, p.Tenant, r.actor.ID), reason))
-	}
-	return replies, nil
+	return s, nil
 }

@@ -19,6 +19,9 @@ func (e *Engine) cmdMentor(ctx context.Context, r *request, args []string) ([]Re
 	if err != nil {
 		return nil, err
 	}
+	if _, err := e.lookup(ctx, p.Tenant, mentor); err != nil {
+		return nil, err
+	}
 	if !p.Open() {
 		return nil, Errorf(ESTATE, "err.closed", p.Number)
 	}
@@ -46,6 +49,9 @@ func (e *Engine) cmdNote(ctx context.Context, r *request, args []string) ([]Repl
 	text := strings.TrimSpace(strings.Join(rest, " "))
 	if text == "" {
 		return nil, Errorf(EINVALID, "err.note_empty")
+	}
+	if err := checkLength("text", text, maxText); err != nil {
+		return nil, err
 	}
 	p, role, err := e.planFor(ctx, r, ref, OpNote)
 	if err != nil {

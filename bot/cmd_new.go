@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// cmdNew starts a plan: "new", "new @employee", "new @employee 新员工",
-// "new form" (one form instead of the guided steps).
+// cmdNew starts a plan: "new" (the actor's own), "new @employee" (a
+// report's, or anyone's for HR), with an optional type, or "new form" (one
+// form instead of the guided steps).
 func (e *Engine) cmdNew(ctx context.Context, r *request, args []string) ([]Reply, error) {
 	var other, typeWord string
 	form := false
@@ -32,7 +33,7 @@ func (e *Engine) cmdNew(ctx context.Context, r *request, args []string) ([]Reply
 		}
 	}
 	if form {
-		return []Reply{r.reply(Message{Title: r.tr("new.form_title"), Blocks: []Block{e.newPlanForm(r, other, e.peopleOptions(ctx, r))}}, true)}, nil
+		return []Reply{r.reply(Message{Title: r.tr("new.form_title"), Blocks: []Block{e.newPlanForm(r, other, e.peopleOptions(ctx, r))}})}, nil
 	}
 	emp, mgr, err := e.planPeople(ctx, r, other)
 	if err != nil {
@@ -50,8 +51,8 @@ func (e *Engine) cmdNew(ctx context.Context, r *request, args []string) ([]Reply
 	if err := e.saveGuide(ctx, r, g); err != nil {
 		return nil, err
 	}
-	intro := r.tr("new.started", p.Number, e.name(ctx, r.cmd.Tenant, emp), e.name(ctx, r.cmd.Tenant, mgr))
-	return []Reply{r.reply(e.guidePrompt(r, g, intro), true)}, nil
+	intro := r.tr("new.started", p.Number, e.name(ctx, r.cmd.Tenant, emp), e.managerName(ctx, r, mgr))
+	return []Reply{r.reply(e.guidePrompt(r, g, intro))}, nil
 }
 
 // actNew is the "new plan" button: same as typing "new".
@@ -62,30 +63,43 @@ func (e *Engine) actNew(ctx context.Context, r *request, in *ActionInput) ([]Rep
 	return e.cmdNew(ctx, r, nil)
 }
 
-// planPeople decides employee and manager of a new plan. "new" alone is the
-// actor's own plan with their org-chart manager; "new @x" names the actor's
-// manager (then it is the actor's plan) or an employee (then the actor manages it).
+// planPeople decides the employee of a new plan and their manager, both
+// from the directory. "new" alone is the actor's own plan; "new @x" is x's
+// plan, which only x's managers (direct or further up) and HR may start.
+// A manager may be unknown: the draft can be written, not submitted.
 func (e *Engine) planPeople(ctx context.Context, r *request, other string) (emp, mgr string, err error) {
-	switch {
-	case other == "":
-		if r.actor.ManagerID == "" {
-			return "", "", Errorf(EINVALID, "err.need_manager")
+	emp = r.actor.ID
+	if other != "" && other != r.actor.ID {
+		if _, err := e.lookup(ctx, r.cmd.Tenant, other); err != nil {
+			return "", "", err
 		}
-		emp, mgr = r.actor.ID, r.actor.ManagerID
-	case other == r.actor.ManagerID:
-		emp, mgr = r.actor.ID, other
-	default:
-		emp, mgr = other, r.actor.ID
-		if r.isHR {
-			if p := e.person(ctx, r.cmd.Tenant, other); p.ManagerID != "" && p.ManagerID != other {
-				mgr = p.ManagerID
-			}
+		rel := e.relation(ctx, r.cmd.Tenant, r.actor.ID, other)
+		if !CanStart(rel, r.isHR) {
+			return "", "", Errorf(EFORBIDDEN, "err.start_peer", e.name(ctx, r.cmd.Tenant, other), e.managerName(ctx, r, e.directoryManager(ctx, r.cmd.Tenant, other)))
 		}
+		emp = other
 	}
-	if emp == mgr {
-		return "", "", Errorf(EINVALID, "err.self_manager")
-	}
+	mgr = e.directoryManager(ctx, r.cmd.Tenant, emp)
 	return emp, mgr, nil
+}
+
+// directoryManager is id's manager as the directory says now, "" when
+// nobody knows.
+func (e *Engine) directoryManager(ctx context.Context, tenant, id string) string {
+	p, err := e.lookup(ctx, tenant, id)
+	if err != nil {
+		return ""
+	}
+	m, _ := e.managerOf(p)
+	return m
+}
+
+// managerName shows a manager, or says none is known yet.
+func (e *Engine) managerName(ctx context.Context, r *request, id string) string {
+	if id == "" {
+		return r.tr("who.no_manager")
+	}
+	return e.name(ctx, r.cmd.Tenant, id)
 }
 
 // createDraft stores a new draft plan and audits it.
@@ -97,14 +111,13 @@ func (e *Engine) createDraft(ctx context.Context, r *request, emp, mgr string, t
 	p := &Plan{
 		Tenant: r.cmd.Tenant, Platform: r.cmd.Platform, EmployeeID: emp, ManagerID: mgr, CreatedBy: r.actor.ID,
 		EmployeeType: typ, Status: StatusDraft, Cycle: 1, Start: start, End: start.AddDate(0, 0, typ.CycleDays()),
-		CreatedAt: r.now, UpdatedAt: r.now,
+		TeamVisible: e.policy(r.cmd.Tenant).TeamVisible, CreatedAt: r.now, UpdatedAt: r.now,
 	}
 	err := e.store.InTx(ctx, func(tx Store) error {
 		if err := tx.CreatePlan(ctx, p); err != nil {
 			return fmt.Errorf("create plan: %w", err)
 		}
-		role, _ := Authorize(RolesOf(p, r.actor.ID, r.isHR), OpEdit)
-		return tx.AppendAudit(ctx, r.audit(p, role, "plan.create", "", string(StatusDraft), string(typ)))
+		return tx.AppendAudit(ctx, r.audit(p, r.editRole(p), "plan.create", "", string(StatusDraft), string(typ)))
 	})
 	if err != nil {
 		return nil, err
@@ -156,7 +169,6 @@ func (e *Engine) newPlanForm(r *request, employee string, people []Option) Form 
 	}
 	inputs := []Input{
 		{Name: "employee", Label: T(l, "form.employee"), Kind: InputUser, Value: employee, Options: people},
-		{Name: "manager", Label: T(l, "form.manager"), Kind: InputUser, Value: r.actor.ManagerID, Options: people},
 		{Name: "type", Label: T(l, "form.type"), Kind: InputSelect, Required: true, Options: opts, Value: string(TypeUnderPerformer)},
 		in("gap_metric", InputText, true), in("gap_target", InputNumber, true), in("gap_actual", InputNumber, true), in("gap_unit", InputText, false),
 		{Name: "cause_dim", Label: T(l, "form.cause_dim"), Kind: InputSelect, Required: true, Options: dims, Value: string(DimPerson)},
@@ -222,19 +234,16 @@ func (e *Engine) actCreate(ctx context.Context, r *request, in *ActionInput) ([]
 	}
 	action.No = 1
 	end := date("end", false)
-	other := v["employee"]
-	if other == r.actor.ID {
-		other = ""
-	}
-	if v["manager"] != "" && other == "" && v["manager"] != r.actor.ID {
-		r.actor.ManagerID = v["manager"]
-	}
-	emp, mgr, perr := e.planPeople(ctx, r, other)
+	emp, mgr, perr := e.planPeople(ctx, r, v["employee"])
 	if perr != nil {
 		var be *Error
-		if errors.As(perr, &be) {
-			fail("employee", be.Key)
+		if !errors.As(perr, &be) {
+			return nil, perr
 		}
+		bad = append(bad, FieldError{Name: "employee", Key: be.Key, Args: be.Args})
+	}
+	if !end.IsZero() && DateOnly(end).Before(goal.Deadline) {
+		fail("goal_deadline", "err.goal_after_end", formatDate(r.loc, goal.Deadline), formatDate(r.loc, DateOnly(end)))
 	}
 	if len(bad) > 0 {
 		return nil, &Error{Code: EINVALID, Key: "err.form_invalid", Args: []any{len(bad)}, Fields: bad}
@@ -247,13 +256,15 @@ func (e *Engine) actCreate(ctx context.Context, r *request, in *ActionInput) ([]
 	if !end.IsZero() {
 		p.End = DateOnly(end)
 	}
-	role, _ := Authorize(RolesOf(p, r.actor.ID, r.isHR), OpEdit)
-	if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", "form")}, nil); err != nil {
+	if goal.Deadline.After(p.End) {
+		p.End = goal.Deadline // the type's default end follows the goal
+	}
+	if err := e.save(ctx, p, []*AuditEntry{r.audit(p, r.editRole(p), "plan.edit", "", "", "form")}, nil); err != nil {
 		return nil, err
 	}
 	return []Reply{
-		r.reply(Message{Blocks: []Block{Text{Body: r.tr("new.created", p.Number)}}}, false),
-		r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR), true),
+		r.reply(Message{Blocks: []Block{Text{Body: r.tr("new.created", p.Number)}}}),
+		r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR)),
 	}, nil
 }
 

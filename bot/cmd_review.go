@@ -17,7 +17,10 @@ func (e *Engine) cmdReview(ctx context.Context, r *request, args []string) ([]Re
 		return nil, err
 	}
 	if len(rest) == 0 {
-		return []Reply{r.reply(Message{Blocks: []Block{e.reviewForm(r, p)}}, true)}, nil
+		return []Reply{r.reply(Message{Blocks: []Block{e.reviewForm(r, p)}})}, nil
+	}
+	if err := strictValues(p, rest); err != nil {
+		return nil, err
 	}
 	values, text := parseUpdate(p, rest)
 	assessment, next := splitNext(text)
@@ -63,7 +66,7 @@ func (e *Engine) actReview(ctx context.Context, r *request, in *ActionInput) ([]
 		return nil, err
 	}
 	if in.Values == nil {
-		return []Reply{r.reply(Message{Blocks: []Block{e.reviewForm(r, p)}}, true)}, nil
+		return []Reply{r.reply(Message{Blocks: []Block{e.reviewForm(r, p)}})}, nil
 	}
 	var values []GoalValue
 	var bad []FieldError
@@ -72,6 +75,10 @@ func (e *Engine) actReview(ctx context.Context, r *request, in *ActionInput) ([]
 		v, _, ok := ParseNumber(in.Values[name])
 		if !ok {
 			bad = append(bad, FieldError{Name: name, Key: "err.bad_number", Args: []any{in.Values[name]}})
+			continue
+		}
+		if err := checkRange(p.Goal(g.No), v); err != nil {
+			bad = append(bad, fieldOf(name, err))
 			continue
 		}
 		values = append(values, GoalValue{Goal: g.No, Value: v})
@@ -89,6 +96,12 @@ func (e *Engine) recordReview(ctx context.Context, r *request, p *Plan, values [
 	if strings.TrimSpace(assessment) == "" {
 		return nil, Errorf(EINVALID, "err.assessment_required")
 	}
+	if err := checkLength("assessment", assessment, maxText); err != nil {
+		return nil, err
+	}
+	if err := checkLength("next", next, maxText); err != nil {
+		return nil, err
+	}
 	for _, v := range values {
 		if err := checkRange(p.Goal(v.Goal), v.Value); err != nil {
 			return nil, err
@@ -100,12 +113,12 @@ func (e *Engine) recordReview(ctx context.Context, r *request, p *Plan, values [
 	}
 	rev := &Review{Tenant: p.Tenant, PlanID: p.ID, Month: MonthKey(r.now, r.tz), ReviewerID: r.actor.ID,
 		Goals: goalResults(p), Assessment: assessment, NextSteps: next, At: r.now}
-	role, _ := Authorize(RolesOf(p, r.actor.ID, r.isHR), OpReview)
+	role, _ := Authorize(e.rolesOf(ctx, p, r.actor.ID, r.isHR), OpReview)
 	entry := r.audit(p, role, "plan.review", "", rev.Month, "")
 	if err := e.save(ctx, p, []*AuditEntry{entry}, func(tx Store) error { return tx.AddReview(ctx, rev) }); err != nil {
 		return nil, err
 	}
-	replies := []Reply{r.reply(e.reviewCard(ctx, r.actor.ID, p, rev), true)}
+	replies := []Reply{r.reply(e.reviewCard(ctx, r.actor.ID, p, rev))}
 	for _, to := range r.others(p.EmployeeID) {
 		replies = append(replies, Reply{To: to, Private: true, Key: notifyKey(p, "review:"+rev.Month, to), Message: e.reviewCard(ctx, to, p, rev)})
 	}

@@ -30,7 +30,7 @@ func (e *Engine) cmdTeam(ctx context.Context, r *request, _ []string) ([]Reply, 
 	if err != nil {
 		return nil, err
 	}
-	return []Reply{r.reply(e.teamCard(ctx, r, rows), true)}, nil
+	return []Reply{r.reply(e.teamCard(ctx, r, rows))}, nil
 }
 
 func (e *Engine) actTeam(ctx context.Context, r *request, _ *ActionInput) ([]Reply, error) {

@@ -2,7 +2,7 @@ package bot
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
 )
 
@@ -20,7 +20,7 @@ func (e *Engine) cmdUpdate(ctx context.Context, r *request, args []string) ([]Re
 		return nil, err
 	}
 	if len(args) == 0 {
-		return []Reply{r.reply(Message{Blocks: []Block{e.updateForm(r, p)}}, true)}, nil
+		return []Reply{r.reply(Message{Blocks: []Block{e.updateForm(r, p)}})}, nil
 	}
 	values, text := parseUpdate(p, args)
 	return e.postUpdate(ctx, r, p, values, text)
@@ -33,7 +33,7 @@ func (e *Engine) actUpdate(ctx context.Context, r *request, in *ActionInput) ([]
 		return nil, err
 	}
 	if in.Values == nil {
-		return []Reply{r.reply(Message{Blocks: []Block{e.updateForm(r, p)}}, true)}, nil
+		return []Reply{r.reply(Message{Blocks: []Block{e.updateForm(r, p)}})}, nil
 	}
 	var values []GoalValue
 	var bad []FieldError
@@ -46,6 +46,10 @@ func (e *Engine) actUpdate(ctx context.Context, r *request, in *ActionInput) ([]
 		v, _, ok := ParseNumber(s)
 		if !ok {
 			bad = append(bad, FieldError{Name: name, Key: "err.bad_number", Args: []any{s}})
+			continue
+		}
+		if err := checkRange(p.Goal(g.No), v); err != nil {
+			bad = append(bad, fieldOf(name, err))
 			continue
 		}
 		values = append(values, GoalValue{Goal: g.No, Value: v})
@@ -172,6 +176,9 @@ func (e *Engine) postUpdate(ctx context.Context, r *request, p *Plan, values []G
 	if text == "" && len(values) == 0 {
 		return nil, Errorf(EINVALID, "err.update_empty")
 	}
+	if err := checkLength("text", text, maxText); err != nil {
+		return nil, err
+	}
 	for _, v := range values {
 		g := p.Goal(v.Goal)
 		if err := checkRange(g, v.Value); err != nil {
@@ -182,9 +189,9 @@ func (e *Engine) postUpdate(ctx context.Context, r *request, p *Plan, values []G
 		g := p.Goal(v.Goal)
 		g.Current, g.Updated = v.Value, true
 	}
-	role, _ := Authorize(RolesOf(p, r.actor.ID, r.isHR), OpUpdate)
+	role, _ := Authorize(e.rolesOf(ctx, p, r.actor.ID, r.isHR), OpUpdate)
 	u := &Update{Tenant: p.Tenant, PlanID: p.ID, AuthorID: r.actor.ID, Week: WeekKey(r.now, r.tz), Text: text, Values: values, At: r.now}
-	entry := r.audit(p, role, "plan.update", "", u.Week, fmt.Sprintf("%d values", len(values)))
+	entry := r.audit(p, role, "plan.update", "", u.Week, "")
 	if err := e.save(ctx, p, []*AuditEntry{entry}, func(tx Store) error { return tx.AddUpdate(ctx, u) }); err != nil {
 		return nil, err
 	}
@@ -193,20 +200,77 @@ func (e *Engine) postUpdate(ctx context.Context, r *request, p *Plan, values []G
 		m.Blocks = append(m.Blocks, goalProgress(r.loc, p, *p.Goal(v.Goal), r.now))
 	}
 	m.Blocks = append(m.Blocks, Text{Body: r.tr("update.saved", formatPercent(p.Progress()))})
-	replies := []Reply{r.reply(m, true)}
+	replies := []Reply{r.reply(m)}
 	for _, to := range r.others(p.ManagerID) {
 		replies = append(replies, e.notify(ctx, p, to, "update:"+u.Week+":"+itoa(int(r.now.Unix())), "notify.update", e.name(ctx, p.Tenant, r.actor.ID), u.Week, formatPercent(p.Progress())))
 	}
 	return replies, nil
 }
 
-// checkRange refuses values that cannot be right for the goal.
+// checkRange refuses values outside a goal's scale: a percentage is
+// 0–100, a score is within its scale (5, 10 or 100 points, the smallest
+// holding the goal's own figures), and nothing goes below zero when the
+// goal's figures do not.
 func checkRange(g *Goal, v float64) error {
-	if g.Unit == "%" && (v < 0 || v > 100) {
-		return Errorf(EINVALID, "err.out_of_range", g.Metric, ftoa(v), "0–100%")
+	if lo, hi, ok := goalScale(g); ok && (v < lo || v > hi) {
+		return Errorf(EINVALID, "err.out_of_range", g.Metric, ftoa(v), ftoa(lo)+"–"+ftoa(hi)+unitSuffixPlain(g.Unit))
 	}
 	if v < 0 && g.Baseline >= 0 && g.Target >= 0 {
 		return Errorf(EINVALID, "err.out_of_range", g.Metric, ftoa(v), "≥ 0")
+	}
+	return nil
+}
+
+// scoreUnits name points on a scale.
+var scoreUnits = []string{"分", "points", "point", "pts", "score", "星", "stars"}
+
+// goalScale is the range a goal's values must stay in, when its unit says.
+func goalScale(g *Goal) (lo, hi float64, ok bool) {
+	if g.Unit == "%" {
+		return 0, 100, true
+	}
+	if !isWord(g.Unit, scoreUnits...) {
+		return 0, 0, false
+	}
+	top := max(g.Baseline, g.Target)
+	for _, s := range []float64{5, 10, 100} {
+		if top <= s {
+			return 0, s, true
+		}
+	}
+	return 0, 0, false
+}
+
+func unitSuffixPlain(u string) string {
+	if u == "%" {
+		return "%"
+	}
+	return " " + u
+}
+
+// fieldOf turns a value's error into the form field's error.
+func fieldOf(name string, err error) FieldError {
+	var be *Error
+	if errors.As(err, &be) {
+		return FieldError{Name: name, Key: be.Key, Args: be.Args}
+	}
+	return FieldError{Name: name, Key: "err.internal"}
+}
+
+// strictValues refuses a goal named with something that is not a number
+// after it ("评估 2 客户满意度 abc"): where a review expects a figure, text
+// is a mistake, not a note.
+func strictValues(p *Plan, words []string) error {
+	for i := 0; i+1 < len(words); i++ {
+		for _, g := range p.Goals {
+			if !matchesMetric(words[i], g.Metric) {
+				continue
+			}
+			next := words[i+1]
+			if _, _, ok := ParseNumber(next); !ok && !strings.ContainsAny(next, ":：") {
+				return Errorf(EINVALID, "err.value_expected", next, g.Metric)
+			}
+		}
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func (e *Engine) show(ctx context.Context, r *request, ref string) ([]Reply, err
 		body = body[:len(body)-1]
 	}
 	card.Blocks = append(append(append([]Block{}, body...), extra...), tail...)
-	return []Reply{r.reply(card, true)}, nil
+	return []Reply{r.reply(card)}, nil
 }
 
 // planRecords summarises updates, interviews, reviews, adjustments and notes.
@@ -85,20 +85,36 @@ func (e *Engine) planRecords(ctx context.Context, r *request, p *Plan) ([]Block,
 	if len(lines) > 0 {
 		out = append(out, Text{Body: "**" + r.tr("field.adjustments") + "**\n" + strings.Join(lines, "\n")})
 	}
-	if _, err := Authorize(RolesOf(p, r.actor.ID, r.isHR), OpNote); err == nil {
-		notes, err := e.store.Notes(ctx, p.Tenant, p.ID)
-		if err != nil {
-			return nil, err
-		}
-		lines = nil
-		for _, n := range notes {
-			lines = append(lines, formatTime(r.loc, n.At, r.tz)+" "+e.name(ctx, p.Tenant, n.AuthorID)+": "+n.Text)
-		}
-		if len(lines) > 0 {
-			out = append(out, Text{Body: "**" + r.tr("field.notes") + "**\n" + strings.Join(lines, "\n")})
-		}
+	notes, err := e.store.Notes(ctx, p.Tenant, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	roles := e.rolesOf(ctx, p, r.actor.ID, r.isHR)
+	coaching, voice := e.noteLines(ctx, r, p, notes, roles)
+	if len(voice) > 0 {
+		out = append(out, Text{Body: "**" + r.tr("field.voice") + "**\n" + strings.Join(voice, "\n")})
+	}
+	if len(coaching) > 0 {
+		out = append(out, Text{Body: "**" + r.tr("field.notes") + "**\n" + strings.Join(coaching, "\n")})
 	}
 	return out, nil
+}
+
+// noteLines splits the notes a reader may see: coaching notes (mentor,
+// manager, HR) and the employee's own words (the employee, managers, HR).
+func (e *Engine) noteLines(ctx context.Context, r *request, p *Plan, notes []Note, roles []Role) (coaching, voice []string) {
+	_, errCoach := Authorize(roles, OpNote)
+	readsVoice := hasRole(roles, RoleEmployee) || hasRole(roles, RoleManager) || hasRole(roles, RoleSenior) || hasRole(roles, RoleHR)
+	for _, n := range notes {
+		line := formatTime(r.loc, n.At, r.tz) + " " + e.name(ctx, p.Tenant, n.AuthorID) + ": " + n.Text
+		switch {
+		case n.Kind == NoteCoaching && errCoach == nil:
+			coaching = append(coaching, line)
+		case n.Kind != NoteCoaching && readsVoice:
+			voice = append(voice, "["+enumText(r.loc, "note", string(n.Kind))+"] "+line)
+		}
+	}
+	return coaching, voice
 }
 
 // cmdPlans lists the plans the actor is in: as employee, manager or mentor.
@@ -107,7 +123,7 @@ func (e *Engine) cmdPlans(ctx context.Context, r *request, _ []string) ([]Reply,
 	if err != nil {
 		return nil, err
 	}
-	return []Reply{r.reply(e.planList(ctx, r, r.tr("list.mine"), plans, "list.none_mine"), true)}, nil
+	return []Reply{r.reply(e.planList(ctx, r, r.tr("list.mine"), withoutDeleted(plans), "list.none_mine"))}, nil
 }
 
 func (e *Engine) actPlans(ctx context.Context, r *request, _ *ActionInput) ([]Reply, error) {
@@ -116,8 +132,8 @@ func (e *Engine) actPlans(ctx context.Context, r *request, _ *ActionInput) ([]Re
 
 // cmdAll is HR's view of every plan, optionally by status: "all active".
 func (e *Engine) cmdAll(ctx context.Context, r *request, args []string) ([]Reply, error) {
-	if !r.isHR {
-		return nil, Errorf(EFORBIDDEN, "err.hr_only")
+	if _, err := e.tenantAuthorize(ctx, r, OpAllPlans); err != nil {
+		return nil, err
 	}
 	q := PlanQuery{}
 	for _, a := range args {
@@ -131,12 +147,15 @@ func (e *Engine) cmdAll(ctx context.Context, r *request, args []string) ([]Reply
 	if err != nil {
 		return nil, err
 	}
-	return []Reply{r.reply(e.planList(ctx, r, r.tr("list.all"), plans, "list.none"), true)}, nil
+	if len(q.Statuses) == 0 {
+		plans = withoutDeleted(plans)
+	}
+	return []Reply{r.reply(e.planList(ctx, r, r.tr("list.all"), plans, "list.none"))}, nil
 }
 
 // parseStatus reads a status in either language.
 func parseStatus(w string) (Status, bool) {
-	for _, s := range []Status{StatusDraft, StatusSubmitted, StatusApproved, StatusActive, StatusClosed, StatusCancelled} {
+	for _, s := range []Status{StatusDraft, StatusSubmitted, StatusApproved, StatusActive, StatusClosed, StatusCancelled, StatusDeleted} {
 		if strings.EqualFold(w, string(s)) || w == T(LocaleZH, "status."+string(s)) {
 			return s, true
 		}
@@ -145,10 +164,10 @@ func parseStatus(w string) (Status, bool) {
 }
 
 // cmdPromotions is HR's promotion-candidate list: employees whose plan
-// closed as achieved.
+// closed as achieved, an outcome HR confirmed.
 func (e *Engine) cmdPromotions(ctx context.Context, r *request, _ []string) ([]Reply, error) {
-	if !r.isHR {
-		return nil, Errorf(EFORBIDDEN, "err.hr_only")
+	if _, err := e.tenantAuthorize(ctx, r, OpPromotions); err != nil {
+		return nil, err
 	}
 	plans, err := e.store.ListPlans(ctx, r.cmd.Tenant, PlanQuery{Statuses: []Status{StatusClosed}, Outcome: OutcomeAchieved})
 	if err != nil {
@@ -165,7 +184,7 @@ func (e *Engine) cmdPromotions(ctx context.Context, r *request, _ []string) ([]R
 	if len(f) > 0 {
 		m.Blocks = append(m.Blocks, f)
 	}
-	return []Reply{r.reply(m, true)}, nil
+	return []Reply{r.reply(m)}, nil
 }
 
 func (e *Engine) actPromotions(ctx context.Context, r *request, _ *ActionInput) ([]Reply, error) {
@@ -192,35 +211,6 @@ func (e *Engine) planList(ctx context.Context, r *request, title string, plans [
 	return m
 }
 
-// cmdAudit shows a plan's audit log to the manager and HR.
-func (e *Engine) cmdAudit(ctx context.Context, r *request, args []string) ([]Reply, error) {
-	ref, _, err := planArg(args)
-	if err != nil {
-		return nil, err
-	}
-	p, _, err := e.planFor(ctx, r, ref, OpAudit)
-	if err != nil {
-		return nil, err
-	}
-	entries, err := e.store.Audit(ctx, p.Tenant, p.ID)
-	if err != nil {
-		return nil, err
-	}
-	var lines []string
-	for _, a := range entries {
-		line := formatTime(r.loc, a.At, r.tz) + " · " + e.name(ctx, p.Tenant, a.ActorID) + " (" + enumText(r.loc, "role", string(a.Role)) + ", " + a.Platform + ") · " + a.Action
-		if a.From != "" || a.To != "" {
-			line += " · " + a.From + " → " + a.To
-		}
-		if a.Detail != "" {
-			line += " · " + a.Detail
-		}
-		lines = append(lines, line)
-	}
-	m := Message{Title: r.tr("audit.title", p.Number), Blocks: []Block{Text{Body: strings.Join(lines, "\n")}, Context(r.tr("audit.readonly"))}}
-	return []Reply{r.reply(m, true)}, nil
-}
-
 // cmdLang sets the actor's language: "lang en", "语言 中文".
 func (e *Engine) cmdLang(ctx context.Context, r *request, args []string) ([]Reply, error) {
 	if len(args) != 1 {
@@ -243,4 +233,15 @@ func (e *Engine) cmdLang(ctx context.Context, r *request, args []string) ([]Repl
 		return nil, err
 	}
 	return []Reply{r.text(r.tr("lang.set"))}, nil
+}
+
+// withoutDeleted drops deleted drafts from a list.
+func withoutDeleted(plans []*Plan) []*Plan {
+	out := plans[:0:0]
+	for _, p := range plans {
+		if p.Status != StatusDeleted {
+			out = append(out, p)
+		}
+	}
+	return out
 }

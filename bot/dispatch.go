@@ -18,7 +18,8 @@ var verbs = map[string]string{
 	"new": "new", "create": "new", "新建": "new", "创建": "new", "新建计划": "new",
 	"plans": "plans", "my": "plans", "mine": "plans", "list": "plans", "我的计划": "plans", "我的": "plans", "计划": "plans",
 	"show": "show", "view": "show", "查看": "show", "详情": "show",
-	"update": "update", "progress": "update", "更新": "update", "进展": "update", "汇报": "update",
+	"update": "update", "progress": "update", "更新": "update", "进展": "update",
+	"reports": "reports", "report": "reports", "汇报": "reports", "上级": "reports", // "汇报 本周…" without mentions is an update
 	"submit": "submit", "提交": "submit",
 	"approve": "approve", "批准": "approve", "通过": "approve", "同意": "approve",
 	"changes": "changes", "revise": "changes", "退回": "changes", "修改意见": "changes", "要求修改": "changes",
@@ -45,6 +46,10 @@ var verbs = map[string]string{
 	"lang": "lang", "language": "lang", "语言": "lang",
 	"bind": "bind", "绑定": "bind", "绑定团队": "bind", "绑定群": "bind",
 	"unbind": "unbind", "解绑": "unbind", "解绑团队": "unbind",
+	"delete": "delete", "删除": "delete", "删除草稿": "delete",
+	"resume": "resume", "继续": "resume",
+	"hr": "hr", "人事": "hr",
+	"summary": "summary", "汇总": "summary", "团队可见": "summary",
 }
 
 // textCommands holds the handler of each command name.
@@ -60,6 +65,8 @@ var textCommands = map[string]textHandler{
 	"note": (*Engine).cmdNote, "promotions": (*Engine).cmdPromotions, "all": (*Engine).cmdAll,
 	"audit": (*Engine).cmdAudit, "lang": (*Engine).cmdLang,
 	"bind": (*Engine).cmdBind, "unbind": (*Engine).cmdUnbind,
+	"delete": (*Engine).cmdDelete, "resume": (*Engine).cmdResume, "reports": (*Engine).cmdReports,
+	"hr": (*Engine).cmdHR, "summary": (*Engine).cmdSummary,
 }
 
 // actionCommands holds the handler of each button or form action id.
@@ -84,6 +91,12 @@ var actionCommands = map[string]actionHandler{
 	"guide.answer":    (*Engine).actGuideAnswer,
 	"team.show":       (*Engine).actTeam,
 	"promotions.show": (*Engine).actPromotions,
+	"outcome.confirm": (*Engine).actOutcomeConfirm,
+	"outcome.reject":  (*Engine).actOutcomeReject,
+	"plan.delete":     (*Engine).actDelete,
+	"interview.prep":  (*Engine).actInterviewPrep,
+	"interview.rate":  (*Engine).actInterviewRate,
+	"interview.notes": (*Engine).actInterviewNotes,
 }
 
 // dispatch resolves the actor, routes the command and names it for metrics.
@@ -101,16 +114,39 @@ func (e *Engine) dispatch(ctx context.Context, cmd Command) ([]Reply, string, er
 		return replies, cmd.Action.ID, err
 	}
 	text := strings.TrimSpace(toHalfWidth(cmd.Text))
+	if invisible(commandHead(text)) {
+		return nil, "invisible", Errorf(EINVALID, "err.invisible")
+	}
+	if err := checkLength("text", text, maxCommand); err != nil {
+		return nil, "too_long", err
+	}
 	explicit := strings.HasPrefix(text, "/")
 	text = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(text, "/pip"), "/"))
+	var left []Reply
 	if !explicit {
 		if g, ok, err := e.loadGuide(ctx, r); err != nil {
 			return nil, "guide", err
-		} else if ok {
+		} else if ok && !guideCommand(text) {
 			replies, err := e.guideInput(ctx, r, g, text)
 			return replies, "guide", err
+		} else if ok {
+			rep, err := e.leaveGuide(ctx, r, g)
+			if err != nil {
+				return nil, "guide", err
+			}
+			left = []Reply{rep}
 		}
 	}
+	replies, name, err := e.runText(ctx, r, text)
+	if err != nil && len(left) > 0 && ErrorCode(err) != EINTERNAL {
+		// The guide was left either way: say so, then what went wrong.
+		return append(left, e.errorReply(ctx, cmd, err)), name, nil
+	}
+	return append(left, replies...), name, err
+}
+
+// runText runs a typed command.
+func (e *Engine) runText(ctx context.Context, r *request, text string) ([]Reply, string, error) {
 	words := fields(text)
 	if len(words) == 0 {
 		replies, err := e.cmdHelp(ctx, r, nil)

@@ -21,8 +21,20 @@ type Options struct {
 	Sessions Sessions
 	Clock    func() time.Time // defaults to time.Now
 	Log      *slog.Logger     // defaults to a discarding logger
-	// HR lists HR users as "platform:userid" (PIPBOT_HR).
+	// HR lists HR users as "platform:userid" (PIPBOT_HR): the break-glass
+	// HR admins, who grant and revoke HR in chat and can never lose it there.
 	HR []string
+	// Org is the org file (PIPBOT_ORG): reporting lines and HR flags for
+	// people whose platform directory names no manager.
+	Org []OrgEntry
+	// Profiles looks people up in the platforms' directories, so whoever a
+	// plan touches is known (name, language, zone, manager) before pipbot
+	// first writes to them. Nil: only the people table.
+	Profiles Profiles
+	// Policy gives a tenant's process settings; nil: DefaultPolicy.
+	Policy func(tenant string) Policy
+	// Calendar counts working days; nil: Monday to Friday.
+	Calendar WorkCalendar
 	// Locale and TZ are the tenant defaults for people whose profile has none.
 	Locale   Locale
 	TZ       *time.Location
@@ -41,6 +53,10 @@ type Engine struct {
 	now      func() time.Time
 	log      *slog.Logger
 	hr       map[string]bool
+	org      map[string]OrgEntry
+	profiles Profiles
+	policies func(tenant string) Policy
+	calendar WorkCalendar
 	locale   Locale
 	tz       *time.Location
 	observer Observer
@@ -55,6 +71,10 @@ func New(o Options) *Engine {
 		now:      o.Clock,
 		log:      o.Log,
 		hr:       map[string]bool{},
+		org:      map[string]OrgEntry{},
+		profiles: o.Profiles,
+		policies: o.Policy,
+		calendar: o.Calendar,
 		locale:   o.Locale,
 		tz:       o.TZ,
 		observer: o.Observer,
@@ -72,8 +92,14 @@ func New(o Options) *Engine {
 	if e.tz == nil {
 		e.tz = time.UTC
 	}
+	if e.calendar == nil {
+		e.calendar = weekdays{}
+	}
 	for _, h := range o.HR {
 		e.hr[strings.TrimSpace(h)] = true
+	}
+	for _, x := range o.Org {
+		e.org[x.Employee] = x
 	}
 	return e
 }
@@ -89,7 +115,7 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (replies []Reply, err 
 		if r := recover(); r != nil {
 			e.log.ErrorContext(ctx, "command panicked", "tenant", cmd.Tenant, "user_id", cmd.Actor.ID,
 				"command", name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			replies = []Reply{e.errorReply(ctx, cmd, Errorf(EINTERNAL, "err.internal"))}
+			replies = e.finish(ctx, cmd, []Reply{e.errorReply(ctx, cmd, Errorf(EINTERNAL, "err.internal"))})
 			err = fmt.Errorf("command %s: panic: %v", name, r)
 		}
 	}()
@@ -106,6 +132,7 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (replies []Reply, err 
 			err = nil
 		}
 	}
+	replies = e.finish(ctx, cmd, replies)
 	if e.observer != nil {
 		e.observer.CommandHandled(name, code, e.now().Sub(start))
 	}

@@ -28,7 +28,11 @@ const (
 // guideTTL keeps an unfinished guide for a week.
 const guideTTL = 7 * 24 * time.Hour
 
-func guideKey(r *request) string { return r.cmd.Tenant + ":guide:" + r.actor.ID }
+// guideKey is the guide of one person in one chat: text in another chat
+// never answers it.
+func guideKey(r *request) string {
+	return r.cmd.Tenant + ":guide:" + r.actor.ID + ":" + r.cmd.Chat.ID
+}
 
 func (e *Engine) loadGuide(ctx context.Context, r *request) (*guide, bool, error) {
 	raw, ok, err := e.sessions.Get(ctx, guideKey(r))
@@ -76,7 +80,7 @@ func (e *Engine) guidePrompt(r *request, g *guide, intro string) Message {
 	case stepEnd:
 		m.Blocks = append(m.Blocks, Buttons{answer(r.tr("btn.keep_default"), "ok")})
 	}
-	m.Blocks = append(m.Blocks, Context(r.tr("guide.hint")))
+	m.Blocks = append(m.Blocks, Context(r.tr("guide.hint", g.Plan)))
 	return m
 }
 
@@ -92,19 +96,47 @@ func (e *Engine) actGuideAnswer(ctx context.Context, r *request, in *ActionInput
 	return e.guideInput(ctx, r, g, in.Args["value"])
 }
 
+// leaveGuide ends the guide and says the draft is kept and how to resume.
+func (e *Engine) leaveGuide(ctx context.Context, r *request, g *guide) (Reply, error) {
+	if err := e.sessions.Delete(ctx, guideKey(r)); err != nil {
+		return Reply{}, fmt.Errorf("end guide: %w", err)
+	}
+	return r.text(r.tr("guide.stopped", g.Plan)), nil
+}
+
+// guideCommand reports whether text, typed during the guide, is a command
+// rather than an answer: its first word is exactly a command's verb and not
+// one of the guide's own words (done, skip, help).
+func guideCommand(text string) bool {
+	words := fields(text)
+	if len(words) == 0 || strings.Contains(text, "|") {
+		return false
+	}
+	w := strings.ToLower(words[0])
+	if len(words) == 1 && isWord(w, cancelWords...) {
+		return false // the guide's own way out
+	}
+	if isWord(w, doneWords...) || isWord(w, skipWords...) || isWord(w, "help", "帮助", "?", "？") {
+		return false
+	}
+	_, ok := verbs[w]
+	return ok
+}
+
 // guideInput applies one answer to the draft and moves to the next step.
 func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text string) ([]Reply, error) {
 	words := fields(text)
 	if len(words) == 1 && isWord(words[0], cancelWords...) {
-		if err := e.sessions.Delete(ctx, guideKey(r)); err != nil {
-			return nil, fmt.Errorf("end guide: %w", err)
+		rep, err := e.leaveGuide(ctx, r, g)
+		if err != nil {
+			return nil, err
 		}
-		return []Reply{r.text(r.tr("guide.stopped", g.Plan))}, nil
+		return []Reply{rep}, nil
 	}
 	if len(words) == 0 || len(words) == 1 && isWord(words[0], "help", "帮助", "?") {
-		return []Reply{r.reply(e.guidePrompt(r, g, ""), true)}, nil
+		return []Reply{r.reply(e.guidePrompt(r, g, ""))}, nil
 	}
-	p, _, err := e.planFor(ctx, r, itoa(g.Plan), OpEdit)
+	p, role, err := e.planFor(ctx, r, itoa(g.Plan), OpEdit)
 	if err != nil {
 		_ = e.sessions.Delete(ctx, guideKey(r))
 		return nil, err
@@ -119,7 +151,6 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 		return nil, err
 	}
 	if ack != "" {
-		role, _ := Authorize(RolesOf(p, r.actor.ID, r.isHR), OpEdit)
 		if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", g.Step)}, nil); err != nil {
 			return nil, err
 		}
@@ -128,7 +159,7 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 		if err := e.sessions.Delete(ctx, guideKey(r)); err != nil {
 			return nil, fmt.Errorf("end guide: %w", err)
 		}
-		return []Reply{r.text(r.tr("guide.finished", p.Number)), r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR), true)}, nil
+		return []Reply{r.text(r.tr("guide.finished", p.Number)), r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR))}, nil
 	}
 	if next != g.Step {
 		g.Step = next
@@ -136,7 +167,7 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 			return nil, err
 		}
 	}
-	return []Reply{r.reply(e.guidePrompt(r, g, ack), true)}, nil
+	return []Reply{r.reply(e.guidePrompt(r, g, ack))}, nil
 }
 
 // applyStep changes p for one answer. It returns the next step ("" when the
@@ -184,6 +215,12 @@ func (e *Engine) applyStep(r *request, p *Plan, step string, words []string, tex
 		}
 		gl.No = nextGoalNo(p)
 		p.Goals = append(p.Goals, gl)
+		if gl.Deadline.After(p.End) {
+			// The end date is chosen in the last step; until then it
+			// follows the goals so no goal ends after the plan.
+			p.End = gl.Deadline
+			return stepGoal, r.tr("guide.ok_goal_end", gl.No, gl.Metric, formatDate(r.loc, p.End)), nil
+		}
 		return stepGoal, r.tr("guide.ok_goal", gl.No, gl.Metric), nil
 	case stepAction:
 		if done {
@@ -222,6 +259,11 @@ func (r *request) endDate(p *Plan, s string) (time.Time, error) {
 	d = DateOnly(d)
 	if !d.After(p.Start) || !d.After(DateOnly(r.now.In(r.tz))) {
 		return time.Time{}, Errorf(EINVALID, "err.date_past", s)
+	}
+	for _, g := range p.Goals {
+		if g.Deadline.After(d) {
+			return time.Time{}, Errorf(EINVALID, "err.end_before_goal", formatDate(r.loc, d), g.No, g.Metric, formatDate(r.loc, g.Deadline))
+		}
 	}
 	return d, nil
 }

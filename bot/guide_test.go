@@ -64,8 +64,13 @@ func TestCreateFormReportsEveryField(t *testing.T) {
 	if form == nil || form.Action.ID != "plan.create" {
 		t.Fatalf("no create form: %+v", r)
 	}
-	if got := len(form.Inputs[0].Options); form.Inputs[0].Kind != bot.InputUser || got != 6 {
-		t.Errorf("employee input offers %d people, want the tenant's 6", got)
+	if got := len(form.Inputs[0].Options); form.Inputs[0].Kind != bot.InputUser || got != len(everyone) {
+		t.Errorf("employee input offers %d people, want the tenant's %d", got, len(everyone))
+	}
+	for _, in := range form.Inputs {
+		if in.Name == "manager" {
+			t.Error("the form asks for the manager, which must come from the directory")
+		}
 	}
 	values := map[string]string{"employee": emp.ID, "type": "under_performer", "gap_metric": "销售额", "gap_target": "50万",
 		"gap_actual": "很多", "cause_dim": "person", "cause_text": "", "goal_metric": "销售额", "goal_baseline": "35万",

@@ -19,32 +19,51 @@ type world struct {
 	sessions *memSessions
 	engine   *bot.Engine
 	tenant   string
+	opts     bot.Options // extra options (Org, Profiles, Calendar) for build
+	policy   bot.Policy  // the tenant's settings
 }
 
-// People of the demo organisation.
+// People of the demo organisation and its reporting lines, as a platform
+// directory would give them: 张三 and Sam report to 王经理, who reports to
+// 赵总监, the top; HR Lin (on the break-glass list), 李导师 and Eve report
+// to 赵总监 too.
 var (
+	boss   = bot.Person{ID: "u_boss", Name: "赵总监", Locale: bot.LocaleZH}
 	emp    = bot.Person{ID: "u_emp", Name: "张三", ManagerID: "u_mgr", Locale: bot.LocaleZH}
-	mgr    = bot.Person{ID: "u_mgr", Name: "王经理", Locale: bot.LocaleZH}
-	hr     = bot.Person{ID: "u_hr", Name: "HR Lin", Locale: bot.LocaleEN}
-	mentor = bot.Person{ID: "u_mentor", Name: "李导师", Locale: bot.LocaleZH}
-	other  = bot.Person{ID: "u_other", Name: "Eve", Locale: bot.LocaleEN}
+	mgr    = bot.Person{ID: "u_mgr", Name: "王经理", ManagerID: "u_boss", Locale: bot.LocaleZH}
+	hr     = bot.Person{ID: "u_hr", Name: "HR Lin", ManagerID: "u_boss", Locale: bot.LocaleEN}
+	mentor = bot.Person{ID: "u_mentor", Name: "李导师", ManagerID: "u_boss", Locale: bot.LocaleZH}
+	other  = bot.Person{ID: "u_other", Name: "Eve", ManagerID: "u_boss", Locale: bot.LocaleEN}
 	empEN  = bot.Person{ID: "u_emp_en", Name: "Sam", ManagerID: "u_mgr", Locale: bot.LocaleEN}
 )
 
+// everyone is the demo organisation.
+var everyone = []bot.Person{boss, emp, mgr, hr, mentor, other, empEN}
+
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	w := &world{t: t, now: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC), store: newMemStore(), tenant: tenantA}
+	w := &world{t: t, now: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC), store: newMemStore(), tenant: tenantA, policy: bot.DefaultPolicy()}
 	w.sessions = newMemSessions(func() time.Time { return w.now })
-	sh, _ := time.LoadLocation("Asia/Shanghai")
-	w.engine = bot.New(bot.Options{Store: w.store, Sessions: w.sessions, Clock: func() time.Time { return w.now },
-		HR: []string{"console:u_hr"}, Locale: bot.LocaleZH, TZ: sh})
-	for _, p := range []bot.Person{emp, mgr, hr, mentor, other, empEN} {
+	w.build()
+	for _, p := range everyone {
 		p.Tenant = w.tenant
 		if err := w.store.SavePerson(context.Background(), p); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return w
+}
+
+// build (re)makes the engine over the world's store with its options.
+func (w *world) build() {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	o := w.opts
+	o.Store, o.Sessions, o.Clock = w.store, w.sessions, func() time.Time { return w.now }
+	o.HR, o.Locale, o.TZ = []string{"console:u_hr"}, bot.LocaleZH, sh
+	if o.Policy == nil {
+		o.Policy = func(string) bot.Policy { return w.policy }
+	}
+	w.engine = bot.New(o)
 }
 
 // cmd runs one command and fails the test on an internal error.

@@ -2,12 +2,13 @@ package bot
 
 // msgPlan: the plan card, creation, the lifecycle and notifications.
 var msgPlan = map[string]msg{
-	"plan.title":       {"#%d 绩效改进计划 · %s", "PIP #%d · %s"},
-	"plan.footer":      {"计划 #%d · 更新于 %s", "Plan #%d · updated %s"},
-	"plan.gap_line":    {"%s：目标 %s，实际 %s，差距 %s", "%s: target %s, actual %s, gap %s"},
-	"plan.goal_detail": {"基线 %s · 当前 %s · 目标 %s · 截止 %s", "baseline %s · now %s · target %s · by %s"},
+	"plan.title":          {"#%d 绩效改进计划 · %s", "PIP #%d · %s"},
+	"plan.footer":         {"计划 #%d · 更新于 %s", "Plan #%d · updated %s"},
+	"plan.gap_line":       {"%s：目标 %s，实际 %s，差距 %s", "%s: target %s, actual %s, gap %s"},
+	"plan.gap_line_lower": {"%s：目标 %s，实际 %s，需降低 %s", "%s: target %s, actual %s, to reduce by %s"},
+	"plan.goal_detail":    {"基线 %s · 当前 %s · 目标 %s · 截止 %s", "baseline %s · now %s · target %s · by %s"},
 
-	"new.started":    {"已为 %[2]s 创建草稿 #%[1]d，审批经理：%[3]s。我们一步步来，每一步都会立即保存。", "Draft #%[1]d created for %[2]s, approver %[3]s. Let's go step by step; every step is saved at once."},
+	"new.started":    {"已为 %[2]s 创建草稿 #%[1]d，经理（来自通讯录）：%[3]s。我们一步步来，每一步都会立即保存。", "Draft #%[1]d created for %[2]s; manager (from the directory): %[3]s. Let's go step by step; every step is saved at once."},
 	"new.form_title": {"新建绩效改进计划", "New improvement plan"},
 	"new.created":    {"草稿 #%d 已创建。检查无误后点击「提交审批」。", "Draft #%d created. Check it, then press \"Submit for approval\"."},
 
@@ -18,8 +19,8 @@ var msgPlan = map[string]msg{
 	"guide.goal":        {"**第 4 步：SMART 目标**（可写多条）\n写：指标 基线 目标 [单位] 截止\n例如：季度销售额 35万 50万 元 2个月\n例如：客户投诉率 8% 3% 2027-01-31\n写完发送「完成」。", "**Step 4: SMART goals** (as many as needed)\nWrite: metric baseline target [unit] deadline\nFor example: quarterly sales 350000 500000 CNY 2 months\nFor example: complaint rate 8% 3% 2027-01-31\nSend \"done\" when finished."},
 	"guide.action":      {"**第 5 步：行动计划**（可写多条）\n写：做什么 | 时间节点或频率 | 所需资源 | 衡量指标\n例如：更新客户拜访记录 | 每周五 17:00 | CRM 权限 | 拜访数\n写完发送「完成」。", "**Step 5: actions** (as many as needed)\nWrite: what | when or how often | resources | measure\nFor example: update the visit log | every Friday 17:00 | CRM access | visits\nSend \"done\" when finished."},
 	"guide.end":         {"**第 6 步：结束日期**\n发送「默认」保留，或写一个日期，例如 2027-01-31。", "**Step 6: end date**\nSend \"ok\" to keep it, or write a date such as 2027-01-31."},
-	"guide.hint":        {"随时发送「取消」退出向导，已填写的内容会保留在草稿中。", "Send \"cancel\" at any time to leave; everything entered stays in the draft."},
-	"guide.stopped":     {"已退出向导。草稿 #%[1]d 已保存，可用「查看 %[1]d」继续编辑。", "Guide closed. Draft #%[1]d is saved; send \"show %[1]d\" to carry on."},
+	"guide.hint":        {"发送「取消」或任何其他命令即暂停向导，草稿会保留；之后发送「继续 %d」接着填写。", "Send \"cancel\" or any other command to pause the guide; the draft is kept. Send \"resume %d\" to carry on later."},
+	"guide.stopped":     {"已暂停向导。草稿 #%[1]d 已保存，发送「继续 %[1]d」接着填写，或「删除 %[1]d」删除。", "Guide paused. Draft #%[1]d is saved; send \"resume %[1]d\" to carry on, or \"delete %[1]d\" to delete it."},
 	"guide.finished":    {"草稿 #%d 已完成，请检查后提交审批。", "Draft #%d is complete. Check it, then submit it for approval."},
 	"guide.ok_type":     {"✔ 员工类型：%s，默认结束日期 %s。", "✔ Type: %s; default end date %s."},
 	"guide.ok_gap":      {"✔ 差距：%s", "✔ Gap: %s"},
@@ -28,8 +29,7 @@ var msgPlan = map[string]msg{
 	"guide.ok_action":   {"✔ 行动 %d 已记录。继续写，或发送「完成」。", "✔ Action %d recorded. Add another, or send \"done\"."},
 	"guide.end_default": {"当前结束日期：%s。", "Current end date: %s."},
 
-	"form.employee":         {"员工（为自己创建可留空）", "Employee (leave empty for yourself)"},
-	"form.manager":          {"审批经理", "Approving manager"},
+	"form.employee":         {"员工（为自己创建可留空；经理取自通讯录）", "Employee (empty for yourself; the manager comes from the directory)"},
 	"form.type":             {"员工类型", "Employee type"},
 	"form.gap_metric":       {"差距指标", "Gap: metric"},
 	"form.gap_target":       {"目标值", "Gap: target"},
@@ -75,7 +75,7 @@ var msgPlan = map[string]msg{
 	"done.mentor":          {"已指派 %s 为计划 #%d 的导师。", "%s is now the mentor of plan #%d."},
 	"done.note":            {"辅导记录已保存到计划 #%d。", "Coaching note saved to plan #%d."},
 
-	"notify.submitted":       {"%s 提交了这份计划，请审批。", "%s submitted this plan for your approval."},
+	"notify.submitted":       {"%s 的改进计划由 %s 提交，请审批。", "%s's improvement plan was submitted by %s for your approval."},
 	"notify.approved":        {"%s 批准了你的改进计划。请阅读后点击确认，计划即开始执行。", "%s approved your improvement plan. Read it, then acknowledge it to start."},
 	"notify.request_changes": {"%s 要求修改：%s", "%s asked for changes: %s"},
 	"notify.reject":          {"%s 驳回了计划：%s", "%s rejected the plan: %s"},
@@ -104,7 +104,7 @@ var msgPlan = map[string]msg{
 	"promo.line":  {"计划 #%d · 达成于 %s · 经理 %s", "plan #%d · achieved %s · manager %s"},
 
 	"audit.title":    {"计划 #%d 审计日志", "Audit log of plan #%d"},
-	"audit.readonly": {"审计日志只增不改，任何命令都不能修改或删除。", "The audit log is append-only; no command can edit or delete it."},
+	"audit.readonly": {"审计日志只增不改，每条记录都与前一条以哈希链相连（已校验 %d 条）。", "The audit log is append-only and every entry is hash-chained to the one before (%d checked)."},
 	"bind.done":      {"好的，本群已绑定为 %s 的团队群：这里只会收到团队提醒和计数，不会出现任何个人计划内容。", "Done: this group is now %s's team group. It gets team reminders and counts only, never anyone's plan content."},
 	"bind.removed":   {"本群已解除团队绑定。", "This group is no longer a team group."},
 	"lang.set":       {"好的，以后用中文和你交流。", "OK, I'll talk to you in English from now on."},

@@ -53,31 +53,26 @@ func TestCatalogComplete(t *testing.T) {
 // TestEveryKeyInSourceExists: each literal key the engine uses has a text.
 func TestEveryKeyInSourceExists(t *testing.T) {
 	files, _ := filepath.Glob("*.go")
-	keyRE := regexp.MustCompile(`"((?:err|btn|field|guide|new|done|notify|list|show|promo|audit|lang|update|iv|team|review|close|adj|help|form|plan|op|word|action|tone|remind)\.[a-z_.]+)"`)
+	keyRE := regexp.MustCompile(`"((?:err|btn|field|guide|new|done|notify|list|show|promo|audit|lang|update|iv|team|review|close|adj|adjust|help|form|plan|op|word|action|tone|remind|interview|outcome|org|who|privacy|hr|confirm)\.[a-z_.]+)"`)
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") || strings.HasPrefix(f, "i18n") {
 			continue
 		}
 		src, _ := os.ReadFile(f)
 		for _, m := range keyRE.FindAllStringSubmatch(string(src), -1) {
-			if k := m[1]; T(LocaleEN, k) == k && !strings.HasSuffix(k, ".") && !actionIDs[k] {
+			if k := m[1]; T(LocaleEN, k) == k && !strings.HasSuffix(k, ".") && !actionIDs[k] && T(LocaleEN, "act."+k) == "act."+k {
 				t.Errorf("%s uses %q, which has no text", f, k)
 			}
 		}
 	}
 }
 
-// actionIDs are button ids, not texts.
+// actionIDs are button ids, not texts. Audit actions ("plan.close") are
+// accepted above by their "act." name, which the audit view shows.
 var actionIDs = func() map[string]bool {
 	m := map[string]bool{}
 	for id := range actionCommands {
 		m[id] = true
-	}
-	for _, k := range []string{"plan.create", "plan.edit", "plan.gap", "plan.cause_add", "plan.cause_remove", "plan.goal_add", "plan.goal_remove",
-		"plan.edit_goals", "plan.end", "plan.action_add", "plan.action_status", "plan.acknowledge", "plan.cancel", "plan.close", "plan.extend",
-		"plan.mentor", "plan.note", "interview.move", "interview.cancel", "interview.notes", "interview.confirm", "adjust.propose",
-		"adjust.apply", "adjust.confirm", "adjust.reject"} {
-		m[k] = true
 	}
 	return m
 }()

@@ -10,8 +10,12 @@ type Reply struct {
 	// a group may see. To and Chat are never both set.
 	Chat string
 	// Private marks personal plan content. Adapters must deliver it only
-	// one-to-one (or ephemerally); never into a group.
+	// one-to-one (or ephemerally); never into a group. The engine sets it
+	// on every reply that is not GroupSafe (privacy.go).
 	Private bool
+	// GroupSafe marks the few replies a group may see: help, "I answered
+	// you privately", team-group confirmations and count-only summaries.
+	GroupSafe bool
 	// Replace asks the adapter to replace the card or message that was
 	// clicked, instead of sending a new one (e.g. a decided approval card
 	// loses its buttons for everyone).

@@ -30,16 +30,6 @@ func (e *Engine) notifyCard(ctx context.Context, p *Plan, to, kind, key string, 
 	return Reply{To: to, Private: true, Key: notifyKey(p, kind, to), Message: card}
 }
 
-// isHR reports whether a user of the tenant is HR, by directory or configuration.
-func (e *Engine) isHR(ctx context.Context, tenant, id string) bool {
-	p := e.person(ctx, tenant, id)
-	if p.HR {
-		return true
-	}
-	platform := tenantPlatform(tenant)
-	return e.hr[platform+":"+id]
-}
-
 // tenantPlatform is the platform part of a tenant id ("lark:abc" → "lark").
 func tenantPlatform(tenant string) string {
 	for i := 0; i < len(tenant); i++ {
@@ -56,7 +46,7 @@ func tenantPlatform(tenant string) string {
 func (e *Engine) decided(ctx context.Context, r *request, p *Plan, key string, args ...any) []Reply {
 	card := e.planCard(ctx, p, r.actor.ID, r.isHR)
 	card.Blocks = append([]Block{Text{Body: r.tr(key, args...)}}, card.Blocks...)
-	rep := r.reply(card, true)
+	rep := r.reply(card)
 	rep.Replace = r.cmd.Action != nil && !r.cmd.Chat.Group
 	return []Reply{rep}
 }
@@ -70,6 +60,16 @@ func (r *request) others(ids ...string) []string {
 			seen[id] = true
 			out = append(out, id)
 		}
+	}
+	return out
+}
+
+// tellHR notifies every HR user of the tenant but the actor (HR hears of
+// every approved and closed plan, and of an employee's disagreement).
+func (e *Engine) tellHR(ctx context.Context, r *request, p *Plan, kind, key string, args ...any) []Reply {
+	var out []Reply
+	for _, to := range r.others(e.hrPeople(ctx, p.Tenant)...) {
+		out = append(out, e.notify(ctx, p, to, kind, key, args...))
 	}
 	return out
 }

@@ -55,6 +55,9 @@ func parseGap(words []string) (Gap, error) {
 	if len(rest) == 1 {
 		unit = rest[0]
 	}
+	if err := checkNames(name, unit); err != nil {
+		return Gap{}, err
+	}
 	return Gap{Metric: name, Target: nums[0], Actual: nums[1], Unit: unit}, nil
 }
 
@@ -67,7 +70,11 @@ func parseCause(words []string) (RootCause, error) {
 	if !ok {
 		return RootCause{}, Errorf(EINVALID, "err.cause_dimension", words[0])
 	}
-	return RootCause{Dimension: d, Text: strings.Join(words[1:], " ")}, nil
+	text := strings.Join(words[1:], " ")
+	if err := checkLength("cause_text", text, maxReason); err != nil {
+		return RootCause{}, err
+	}
+	return RootCause{Dimension: d, Text: text}, nil
 }
 
 // parseDimension accepts 人/个人/person, 事/工作/work, 环境/environment and initials.
@@ -126,8 +133,17 @@ func parseGoal(words []string, now time.Time, tz *time.Location) (Goal, error) {
 	if g.Baseline == g.Target {
 		return Goal{}, Errorf(EINVALID, "err.goal_same")
 	}
+	if err := checkNames(g.Metric, g.Unit); err != nil {
+		return Goal{}, err
+	}
 	g.Deadline = DateOnly(d)
 	g.Current = g.Baseline
+	if err := checkRange(&g, g.Baseline); err != nil {
+		return Goal{}, err
+	}
+	if err := checkRange(&g, g.Target); err != nil {
+		return Goal{}, err
+	}
 	return g, nil
 }
 
@@ -183,6 +199,11 @@ func parseAction(text string, now time.Time, tz *time.Location) (Action, error) 
 	if len(parts) > 4 {
 		return Action{}, Errorf(EINVALID, "err.action_format")
 	}
+	for _, p := range parts {
+		if err := checkLength("action_what", p, maxReason); err != nil {
+			return Action{}, err
+		}
+	}
 	return a, nil
 }
 
@@ -213,3 +234,11 @@ func isWord(w string, words ...string) bool {
 var doneWords = []string{"done", "finish", "next", "完成", "好了", "下一步", "结束"}
 var cancelWords = []string{"cancel", "exit", "quit", "stop", "取消", "退出", "停止"}
 var skipWords = []string{"skip", "ok", "default", "跳过", "好", "默认", "可以"}
+
+// checkNames keeps a metric and its unit short enough for a card's line.
+func checkNames(metric, unit string) error {
+	if err := checkLength("metric", metric, maxName); err != nil {
+		return err
+	}
+	return checkLength("unit", unit, maxName)
+}

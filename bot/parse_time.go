@@ -8,7 +8,7 @@ import (
 
 // ParseDate reads a calendar date as typed in chat: "2026-12-03", "2026/12/3",
 // "2026.12.3", "12-03", "12/3", "12月3日", "2026年12月3日", "今天", "明天",
-// "today", "tomorrow". Dates without a year take the next occurrence on or
+// "today", "tomorrow", "14天后", "+14d". Dates without a year take the next occurrence on or
 // after now. The result is midnight in loc.
 func ParseDate(s string, now time.Time, loc *time.Location) (time.Time, bool) {
 	s = strings.TrimSpace(strings.ToLower(toHalfWidth(s)))
@@ -18,6 +18,9 @@ func ParseDate(s string, now time.Time, loc *time.Location) (time.Time, bool) {
 		return today, true
 	case "tomorrow", "明天", "明日":
 		return today.AddDate(0, 0, 1), true
+	}
+	if n, ok := daysAhead(s); ok {
+		return today.AddDate(0, 0, n), true
 	}
 	s = strings.NewReplacer("年", "-", "月", "-", "日", "", "号", "", "/", "-", ".", "-").Replace(s)
 	s = strings.TrimSuffix(s, "-")
@@ -53,6 +56,24 @@ func ParseDate(s string, now time.Time, loc *time.Location) (time.Time, bool) {
 		t = t.AddDate(1, 0, 0)
 	}
 	return t, true
+}
+
+// daysAhead reads a date relative to today: "14天后", "+14d", "+14days".
+func daysAhead(s string) (int, bool) {
+	var num string
+	switch {
+	case strings.HasSuffix(s, "天后"):
+		num = strings.TrimSuffix(s, "天后")
+	case strings.HasPrefix(s, "+"):
+		num = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s[1:], "days"), "day"), "d")
+	default:
+		return 0, false
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 || n > 366 {
+		return 0, false
+	}
+	return n, true
 }
 
 // ParseClock reads a time of day: "15:00", "9:30", "15点", "15点30", "下午3点",

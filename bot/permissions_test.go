@@ -23,8 +23,13 @@ func withProposal(w *world) int {
 }
 func withNotes(w *world) int {
 	n := inActive(w)
-	w.say(mgr, "面谈 1 预约 2026-11-25 15:00")
+	w.say(mgr, "面谈 1 预约 14天后 15:00")
 	w.say(mgr, "面谈 1 记录 双方达成一致")
+	return n
+}
+func withOutcome(w *world) int {
+	n := inActive(w)
+	w.say(mgr, "结案 1 未达成 差距仍大")
 	return n
 }
 
@@ -32,6 +37,7 @@ func withNotes(w *world) int {
 type snapshot struct {
 	plans   []bot.Plan
 	audit   int
+	people  int
 	records [5]int
 }
 
@@ -42,83 +48,243 @@ func (w *world) snap() snapshot {
 		s.plans = append(s.plans, *p)
 	}
 	for _, iv := range w.store.ivs {
-		s.records[1] += int(iv.EmployeeOK.Unix()+iv.ManagerOK.Unix()) % 7 // confirmations count as changes
+		s.records[1] += int(iv.EmployeeOK.Unix()+iv.ManagerOK.Unix()+int64(len(iv.Ratings))+iv.PreparedAt.Unix()) % 7 // confirmations count as changes
 	}
 	for _, a := range w.store.adjs {
 		s.records[3] += int(a.ManagerAt.Unix()+a.HRAt.Unix()) % 7
 	}
+	for _, p := range w.store.people {
+		if p.HR || p.AssignedManagerID != "" {
+			s.people++
+		}
+	}
 	return s
 }
 
-// TestRoleActionMatrix runs every command as every role: the allowed roles
-// change the plan and leave an audit entry; everyone else gets a localised
-// refusal and nothing changes.
-func TestRoleActionMatrix(t *testing.T) {
-	roles := map[string]bot.Person{"employee": emp, "manager": mgr, "hr": hr, "mentor": mentor, "other": other}
-	cases := []struct {
+// Actors of the relation matrix: what they are in the organisation.
+const (
+	kEmployee = "employee" // a plain employee (张三)
+	kManager  = "manager"  // a manager with reports (王经理)
+	kSenior   = "senior"   // a manager of managers (赵总监)
+	kHR       = "hr"       // HR (HR Lin)
+	kMentor   = "mentor"   // the plan's mentor (李导师)
+)
+
+// subjectOf is whose plan an actor of kind k acts on to stand in relation
+// rel to its employee; "" when the organisation has no such pair.
+func subjectOf(k, rel string) (actor, subject bot.Person) {
+	pairs := map[string]map[string][2]bot.Person{
+		kEmployee: {"self": {emp, emp}, "peer": {emp, empEN}, "other tenant": {emp, empEN}},
+		kManager:  {"self": {mgr, mgr}, "report": {mgr, emp}, "peer": {mgr, other}, "other tenant": {mgr, emp}},
+		kSenior:   {"report": {boss, mgr}, "skip": {boss, emp}, "other tenant": {boss, emp}},
+		kHR:       {"self": {hr, hr}, "peer": {hr, emp}, "other tenant": {hr, emp}},
+		kMentor:   {"peer": {mentor, emp}, "other tenant": {mentor, emp}},
+	}
+	p, ok := pairs[k][rel]
+	if !ok {
+		return bot.Person{}, bot.Person{}
+	}
+	return p[0], p[1]
+}
+
+// roleOf is what the actor is to the subject's plan, in words the rules
+// below use: the plan's employee, its manager (the subject's manager), a
+// manager further up, HR, its mentor, or nobody.
+func roleOf(k, rel string) string {
+	switch {
+	case rel == "self" && k != kHR:
+		return "employee"
+	case rel == "self": // HR's own plan: HR is also the employee
+		return "employee+hr"
+	case rel == "report":
+		return "manager"
+	case rel == "skip":
+		return "senior"
+	case k == kHR:
+		return "hr"
+	case k == kMentor:
+		return "mentor"
+	}
+	return "nobody"
+}
+
+// expected states the rules of the issue independently of roles.go: who
+// may do each action to a plan whose employee stands in rel to them.
+func expected(k, rel, action string) bool {
+	if rel == "other tenant" {
+		return false
+	}
+	role := roleOf(k, rel)
+	is := func(rs ...string) bool {
+		for _, r := range rs {
+			if strings.Contains(role, r) {
+				return true
+			}
+		}
+		return false
+	}
+	switch action {
+	case "start":
+		return rel == "self" || rel == "report" || rel == "skip" || k == kHR
+	case "view":
+		return role != "nobody"
+	case "edit draft", "submit": // the plan is drafted by its employee
+		return is("employee", "manager") || action == "edit draft" && is("hr")
+	case "delete draft":
+		return is("employee") // its drafter
+	case "approve", "request changes":
+		return role == "manager" // the approver: the employee's manager, who did not draft it
+	case "acknowledge", "post update":
+		return is("employee")
+	case "add action":
+		return is("employee", "manager", "hr")
+	case "edit running goals", "book interview", "monthly review", "propose outcome", "assign mentor",
+		"read audit", "team summary", "reject adjustment":
+		return is("manager", "hr")
+	case "confirm outcome": // proposed by the manager; HR decides
+		return is("hr")
+	case "propose adjustment":
+		return is("employee", "manager", "hr")
+	case "confirm adjustment": // proposed by the employee
+		return is("manager", "hr")
+	case "coaching note":
+		return is("mentor", "manager", "hr")
+	}
+	panic("no rule for " + action)
+}
+
+// TestRelationMatrix runs every action as every kind of actor on the plan
+// of someone standing in each relation to them (self, report, skip-level
+// report, peer, another tenant): the allowed change the plan and leave an
+// audit entry; everyone else gets a localised refusal that names who may,
+// and nothing changes.
+func TestRelationMatrix(t *testing.T) {
+	actions := []struct {
 		name     string
-		setup    stage
-		cmd      string
-		allowed  []string
+		setup    func(w *world, subject bot.Person) int
+		cmd      string // %n is the plan number, %s the subject's mention
 		readOnly bool
 	}{
-		{"view", inDraft, "show 1", []string{"employee", "manager", "hr", "mentor"}, true},
-		{"edit draft", inDraft, "cause 1 work unclear process", []string{"employee", "manager", "hr"}, false},
-		{"submit", inDraft, "submit 1", []string{"employee", "manager"}, false},
-		{"approve", inSubmitted, "approve 1", []string{"manager", "hr"}, false},
-		{"request changes", inSubmitted, "changes 1 more detail please", []string{"manager", "hr"}, false},
-		{"reject", inSubmitted, "reject 1 not a fair target", []string{"manager", "hr"}, false},
-		{"acknowledge", inApproved, "ack 1", []string{"employee"}, false},
-		{"update", inActive, "update #1 sales 400000 visited 5 clients", []string{"employee"}, false},
-		{"edit running goals", inActive, "goal 1 complaints 8% 3% 2months", []string{"manager", "hr"}, false},
-		{"add action", inActive, "action 1 add weekly call | every Monday", []string{"employee", "manager", "hr"}, false},
-		{"complete action", inActive, "done 1 1", []string{"employee", "manager", "hr"}, false},
-		{"book interview", inActive, "interview 1 book 2026-11-25 15:00", []string{"manager", "hr"}, false},
-		{"confirm written plan", withNotes, "interview 1 confirm", []string{"employee", "manager"}, false},
-		{"monthly review", inActive, "review 1 sales 420000 steady progress", []string{"manager", "hr"}, false},
-		{"close", inActive, "close 1 achieved weekly reviews helped", []string{"manager", "hr"}, false},
-		{"extend", inActive, "extend 1 2027-03-31", []string{"manager", "hr"}, false},
-		{"cancel", inActive, "cancel 1 moved team", []string{"manager", "hr"}, false},
-		{"propose adjustment", inActive, "adjust 1 1 480000 market changed", []string{"employee", "manager", "hr"}, false},
-		{"confirm adjustment", withProposal, "adjust 1 confirm 1", []string{"manager", "hr"}, false},
-		{"assign mentor", inActive, "mentor 1 <@u_other>", []string{"manager", "hr"}, false},
-		{"coaching note", inActive, "note 1 practised the pitch", []string{"mentor", "manager", "hr"}, false},
-		{"audit log", inActive, "audit 1", []string{"manager", "hr"}, true},
-		{"all plans", inActive, "all", []string{"hr"}, true},
-		{"promotion list", inActive, "promotions", []string{"hr"}, true},
+		{"start", nil, "new %s", false},
+		{"view", planAt(""), "show %n", true},
+		{"edit draft", planAt(""), "cause %n work unclear process", false},
+		{"submit", planAt(""), "submit %n", false},
+		{"delete draft", planAt(""), "delete %n", false},
+		{"approve", planAt("submitted"), "approve %n", false},
+		{"request changes", planAt("submitted"), "changes %n more detail please", false},
+		{"acknowledge", planAt("approved"), "ack %n", false},
+		{"post update", planAt("active"), "update #%n #1 400000 visited 5 clients", false},
+		{"edit running goals", planAt("active"), "goal %n complaints 8% 3% 30days", false},
+		{"add action", planAt("active"), "action %n add weekly call | every Monday", false},
+		{"book interview", planAt("active"), "interview %n book +14d 15:00", false},
+		{"monthly review", planAt("active"), "review %n sales 420000 steady progress", false},
+		{"propose outcome", planAt("active"), "close %n not_achieved still short", false},
+		{"confirm outcome", planAt("proposed"), "close %n confirm", false},
+		{"propose adjustment", planAt("active"), "adjust %n 1 480000 market changed", false},
+		{"confirm adjustment", planAt("adjusting"), "adjust %n confirm 1", false},
+		{"reject adjustment", planAt("adjusting"), "adjust %n reject 1 not justified", false},
+		{"assign mentor", planAt("active"), "mentor %n <@u_other>", false},
+		{"coaching note", planAt("active"), "note %n practised the pitch", false},
+		{"read audit", planAt("active"), "audit %n", true},
+		{"team summary", planAt("active"), "summary %n on", false},
 	}
-	for _, c := range cases {
-		for roleName, who := range roles {
-			t.Run(c.name+"/"+roleName, func(t *testing.T) {
-				w := newWorld(t)
-				c.setup(w)
-				before := w.snap()
-				replies := w.say(who, c.cmd)
-				after := w.snap()
-				refused := strings.HasPrefix(replies[0].Message.Text(), "⚠️")
-				want := false
-				for _, a := range c.allowed {
-					want = want || a == roleName
-				}
-				if want == refused {
-					t.Fatalf("%s as %s: refused=%v, want allowed=%v; reply:\n%s", c.cmd, roleName, refused, want, text(replies))
-				}
-				changed := !reflect.DeepEqual(before, after)
-				switch {
-				case refused && changed:
-					t.Errorf("refused command changed state")
-				case !refused && !c.readOnly && after.audit <= before.audit:
-					t.Errorf("allowed command left no audit entry")
-				case c.readOnly && changed:
-					t.Errorf("read-only command changed state")
-				}
-				if refused && roleName != "other" && c.name != "all plans" && c.name != "promotion list" {
-					// People with a role get told who may do it, not "not found".
-					if strings.Contains(text(replies), "没有你可以查看") || strings.Contains(text(replies), "no plan #1 that you can see") {
-						t.Errorf("a %s was told the plan does not exist", roleName)
+	cells := 0
+	for _, k := range []string{kEmployee, kManager, kSenior, kHR, kMentor} {
+		for _, rel := range []string{"self", "report", "skip", "peer", "other tenant"} {
+			actor, subject := subjectOf(k, rel)
+			if actor.ID == "" {
+				continue
+			}
+			for _, a := range actions {
+				cells++
+				t.Run(k+"/"+rel+"/"+a.name, func(t *testing.T) {
+					w := newWorld(t)
+					n := 0
+					if a.setup != nil {
+						n = a.setup(w, subject)
 					}
-				}
-			})
+					cmd := strings.NewReplacer("%n", itoa(n), "%s", "<@"+subject.ID+">").Replace(a.cmd)
+					if rel == "self" && a.name == "start" {
+						cmd = "new"
+					}
+					tenant := w.tenant
+					if rel == "other tenant" {
+						tenant = w.otherTenant(subject.ID)
+					}
+					before := w.snap()
+					replies := w.cmd(bot.Command{Tenant: tenant, Actor: bot.Person{ID: actor.ID}, Chat: bot.Chat{ID: "dm:" + actor.ID}, Text: cmd})
+					after := w.snap()
+					refused := strings.HasPrefix(text(replies), "⚠️")
+					want := expected(k, rel, a.name)
+					if want == refused {
+						t.Fatalf("%q by %s: refused=%v, want allowed=%v; reply:\n%s", cmd, actor.Name, refused, want, text(replies))
+					}
+					changed := !reflect.DeepEqual(before, after)
+					switch {
+					case refused && changed:
+						t.Errorf("refused command changed state")
+					case !refused && !a.readOnly && after.audit <= before.audit:
+						t.Errorf("allowed command left no audit entry")
+					case a.readOnly && changed:
+						t.Errorf("read-only command changed state")
+					}
+					if refused && roleOf(k, rel) != "nobody" && rel != "other tenant" && !strings.Contains(text(replies), "：只有") && !strings.Contains(text(replies), ": only ") {
+						t.Errorf("a refusal does not say who may instead: %s", text(replies))
+					}
+				})
+			}
 		}
 	}
+	if cells < 250 {
+		t.Errorf("only %d cells", cells)
+	}
+	t.Logf("%d role × action × relation cells", cells)
+}
+
+// planAt returns a setup that gives the subject a plan of their own, drafted
+// by themself, approved by their manager, and taken to the named point.
+func planAt(point string) func(w *world, subject bot.Person) int {
+	return func(w *world, s bot.Person) int {
+		w.t.Helper()
+		n := w.draftPlan(s)
+		p := w.plan(n)
+		w.say(bot.Person{ID: p.ManagerID}, "导师 "+itoa(n)+" <@u_mentor>")
+		if point == "" {
+			return n
+		}
+		w.say(s, "提交 "+itoa(n))
+		if point == "submitted" {
+			return n
+		}
+		approver := w.plan(n).ApproverID
+		w.say(bot.Person{ID: approver}, "批准 "+itoa(n))
+		if point == "approved" {
+			return n
+		}
+		w.say(s, "确认 "+itoa(n))
+		if st := w.plan(n).Status; st != bot.StatusActive {
+			w.t.Fatalf("setup: plan %d of %s is %s", n, s.Name, st)
+		}
+		switch point {
+		case "proposed":
+			w.say(bot.Person{ID: p.ManagerID}, "结案 "+itoa(n)+" 未达成 差距仍大")
+		case "adjusting":
+			w.say(s, "调整 "+itoa(n)+" 1 48万 市场变化")
+		}
+		return n
+	}
+}
+
+// otherTenant sets up a second tenant where the same user ids exist (as on
+// a platform whose ids are only unique per tenant), but for except, and
+// returns it.
+func (w *world) otherTenant(except string) string {
+	b := "console:other-co"
+	for _, p := range everyone {
+		if p.ID != except {
+			p.Tenant = b
+			_ = w.store.SavePerson(context.Background(), p)
+		}
+	}
+	return b
 }

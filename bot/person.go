@@ -33,7 +33,10 @@ type Person struct {
 	Name      string
 	Locale    Locale // empty: the tenant default
 	TZ        string // IANA zone; empty: the tenant default
-	ManagerID string // from the org chart, when the platform knows it
-	HR        bool   // an HR user of the tenant
+	ManagerID string // from the platform's directory (Feishu leader, Slack profile field)
+	// AssignedManagerID is the manager HR named in chat ("reports @x @y");
+	// it counts only when neither the platform nor the org file names one.
+	AssignedManagerID string
+	HR                bool // granted HR in chat ("hr add @x")
 	UpdatedAt time.Time
 }

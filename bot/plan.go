@@ -12,7 +12,17 @@ const (
 	StatusApproved  Status = "approved"  // approved (or goals edited), waiting for the employee's acknowledgment
 	StatusActive    Status = "active"    // running: updates, interviews, reviews
 	StatusClosed    Status = "closed"    // ended with an outcome
-	StatusCancelled Status = "cancelled" // withdrawn, with a reason
+	StatusCancelled Status = "cancelled" // withdrawn, with a reason, confirmed by HR
+	StatusDeleted   Status = "deleted"   // a draft its drafter deleted before submitting it
+)
+
+// ApprovalStage is which approval a submitted plan waits for.
+type ApprovalStage string
+
+// Approval stages of a submitted plan.
+const (
+	StageManager ApprovalStage = "manager" // the employee's manager (or the next one up)
+	StageHR      ApprovalStage = "hr"      // HR, after the manager (approval: manager+hr)
 )
 
 // EmployeeType changes the defaults and the tone of a plan.
@@ -147,11 +157,25 @@ const (
 	OutcomeExtended     Outcome = "extended"      // a new cycle with a new end date
 	OutcomeRoleAdjusted Outcome = "role_adjusted" // moved to a better-fitting role
 	OutcomeNotAchieved  Outcome = "not_achieved"
+	OutcomeCancelled    Outcome = "cancelled" // the plan is withdrawn
 )
 
 // Valid reports whether o is a known outcome.
 func (o Outcome) Valid() bool {
-	return o == OutcomeAchieved || o == OutcomeExtended || o == OutcomeRoleAdjusted || o == OutcomeNotAchieved
+	return o == OutcomeAchieved || o == OutcomeExtended || o == OutcomeRoleAdjusted || o == OutcomeNotAchieved || o == OutcomeCancelled
+}
+
+// OutcomeProposal is an outcome a manager (or HR) proposed; HR, someone
+// other than the proposer, confirms it before it is final.
+type OutcomeProposal struct {
+	Outcome    Outcome   `json:"outcome"`
+	Lessons    string    `json:"lessons"`           // lessons learned, or the reason to cancel or extend
+	NewEnd     time.Time `json:"new_end,omitempty"` // an extension's new end date
+	ProposedBy string    `json:"proposed_by"`
+	ProposedAt time.Time `json:"proposed_at"`
+	// BelowTarget marks "achieved" proposed while a goal is short of its
+	// target: HR's confirmation then needs a written reason.
+	BelowTarget bool `json:"below_target,omitempty"`
 }
 
 // Plan is one performance-improvement plan: the aggregate the engine loads,
@@ -182,13 +206,24 @@ type Plan struct {
 	Goals   []Goal
 	Actions []Action
 
+	// Approval routing, decided from the directory when the plan is
+	// submitted: who must decide it now, at which stage, who already did.
+	Stage        ApprovalStage
+	ApproverID   string // the manager stage's approver; at the HR stage any HR but the drafter
+	ApprovedBy   string
+	HRApprovedBy string
+	HRApprovedAt time.Time
+
 	Reason     string    // last request-changes / reject / cancel reason
-	ApprovedAt time.Time // manager approval of the current version
+	ApprovedAt time.Time // final approval of the current version
 	AckedAt    time.Time // employee acknowledgment of the current version
 	StartedAt  time.Time // first time the plan became active
 	Outcome    Outcome
 	Lessons    string
 	ClosedAt   time.Time
+	// Pending is an outcome waiting for HR's confirmation; the plan runs on
+	// until it is confirmed.
+	Pending *OutcomeProposal
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -226,8 +261,20 @@ func (p *Plan) Progress() float64 {
 	return sum / float64(len(p.Goals))
 }
 
-// Open reports whether the plan still runs (not closed or cancelled).
-func (p *Plan) Open() bool { return p.Status != StatusClosed && p.Status != StatusCancelled }
+// Open reports whether the plan still runs (not closed, cancelled or deleted).
+func (p *Plan) Open() bool {
+	return p.Status != StatusClosed && p.Status != StatusCancelled && p.Status != StatusDeleted
+}
+
+// AllAchieved reports whether every goal is at or past its target.
+func (p *Plan) AllAchieved() bool {
+	for _, g := range p.Goals {
+		if !g.Achieved() {
+			return false
+		}
+	}
+	return len(p.Goals) > 0
+}
 
 // Tracking reports whether progress can be reported on the plan.
 // A plan whose goals were edited keeps tracking while it waits for the

@@ -77,6 +77,13 @@ type Directory interface {
 	People(ctx context.Context, tenant string) ([]Person, error)
 }
 
+// Profiles looks people up in a platform's directory (Feishu contact API,
+// Slack users.info and the manager profile field), behind a cache that it
+// keeps in the people table. An unknown user is ErrNotFound.
+type Profiles interface {
+	Profile(ctx context.Context, tenant, id string) (Person, error)
+}
+
 // Teams remembers which group chats belong to which manager's team.
 type Teams interface {
 	// BindTeamChat binds (or rebinds) a group chat; one binding per chat.

@@ -59,6 +59,30 @@ type Interview struct {
 	BookedBy    string
 	BookedAt    time.Time
 	CancelledAt time.Time
+	// ShortNotice marks an interview booked closer than the tenant's notice
+	// days (3 working days); NoticeReason is the booker's stated reason.
+	ShortNotice  bool
+	NoticeReason string
+	// The employee's preparation, asked for before the interview.
+	SelfAnalysis string // 自我分析
+	Wishes       string // 诉求
+	PreparedAt   time.Time
+	// The record, structured by the agenda (opening, review, agreement,
+	// summary), with the strengths (优势项) and the gaps discussed.
+	Record    map[string]string
+	Strengths string
+	Gaps      string
+	// Ratings is the 面谈效果评估: each side rates the interview once.
+	Ratings []InterviewRating
+}
+
+// InterviewRating is one side's assessment of an interview: 1–5 and a comment.
+type InterviewRating struct {
+	By      string    `json:"by"`
+	Role    Role      `json:"role"`
+	Score   int       `json:"score"`
+	Comment string    `json:"comment,omitempty"`
+	At      time.Time `json:"at"`
 }
 
 // Review is a monthly review: each goal's actual against its target.
@@ -94,8 +118,9 @@ const (
 )
 
 // Adjustment is a proposed change of one goal's target. It is applied only
-// after both the manager and HR confirm it, and refused beyond MaxQuarterChange
-// per quarter unless HR overrides with a written reason.
+// after both the manager and HR confirm it, two different people, and is
+// refused beyond AdjustBand per quarter unless the tenant allows HR to
+// override with a written reason.
 type Adjustment struct {
 	ID         int64
 	Tenant     string
@@ -118,16 +143,25 @@ type Adjustment struct {
 	RejectedBy string
 }
 
-// MaxQuarterChange is the largest total change of a goal's target allowed in
-// one quarter without an HR override (the documents say 10–15%).
-const MaxQuarterChange = 0.15
+// NoteKind says what a note is and so who may read it.
+type NoteKind string
 
-// Note is a coaching note by a mentor or manager.
+// Note kinds. Coaching notes are for the mentor, manager and HR; the
+// employee's own words (a comment or a disagreement on acknowledging) are
+// for the employee, their managers and HR.
+const (
+	NoteCoaching NoteKind = ""          // a mentor's or manager's coaching note
+	NoteComment  NoteKind = "comment"   // the employee's comment on acknowledging
+	NoteDisagree NoteKind = "disagree"  // the employee's disagreement, told to HR
+)
+
+// Note is a coaching note, or the employee's comment or disagreement.
 type Note struct {
 	ID       int64
 	Tenant   string
 	PlanID   int64
 	AuthorID string
+	Kind     NoteKind
 	Text     string
 	At       time.Time
 }

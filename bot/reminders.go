@@ -33,7 +33,7 @@ func (e *Engine) Reminder(ctx context.Context, rm Reminder) (rep Reply, skip boo
 		return Reply{}, true, nil
 	}
 	rd := e.reader(ctx, rm.Tenant, rm.Platform, rm.Recipient)
-	roles := RolesOf(p, rm.Recipient, rd.isHR)
+	roles := e.rolesOf(ctx, p, rm.Recipient, rd.isHR)
 	var m Message
 	send := false
 	switch rm.Kind {
@@ -67,7 +67,7 @@ func (e *Engine) reader(ctx context.Context, tenant, platform, id string) *reque
 	p := e.person(ctx, tenant, id)
 	l, tz := e.prefs(p)
 	return &request{cmd: Command{Platform: platform, Tenant: tenant, Actor: p}, actor: p,
-		isHR: p.HR || e.hr[platform+":"+id], loc: l, tz: tz, now: e.now()}
+		isHR: e.hrOf(p), loc: l, tz: tz, now: e.now()}
 }
 
 // latestWeek is the ISO week of the plan's newest update, "" when none.
@@ -225,7 +225,7 @@ func (e *Engine) summaryReminder(ctx context.Context, rm Reminder) (Reply, bool,
 		m.Blocks = append(m.Blocks, Context(T(l, "remind.summary_hint")),
 			Buttons{{Label: T(l, "btn.update"), Style: StylePrimary, Action: ActionRef{ID: "plan.update", Args: map[string]string{}}}})
 	}
-	return Reply{Chat: rm.Recipient, Private: false, Key: rm.Key(), Message: m}, false, nil
+	return Reply{Chat: rm.Recipient, GroupSafe: true, Key: rm.Key(), Message: m}, false, nil
 }
 
 // clockIn shows the time of day of t in tz, "23:59".

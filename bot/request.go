@@ -41,7 +41,7 @@ func (e *Engine) newRequest(ctx context.Context, cmd Command) (*request, error) 
 		actor.TZ, changed = cmd.Actor.TZ, true
 	}
 	if cmd.Actor.ManagerID != "" && cmd.Actor.ManagerID != actor.ManagerID {
-		actor.ManagerID, changed = cmd.Actor.ManagerID, true
+		actor.ManagerID, changed = cmd.Actor.ManagerID, true // the platform's directory said so
 	}
 	actor.Tenant, actor.ID = cmd.Tenant, cmd.Actor.ID
 	if changed {
@@ -51,7 +51,7 @@ func (e *Engine) newRequest(ctx context.Context, cmd Command) (*request, error) 
 		}
 	}
 	r := &request{cmd: cmd, actor: actor, now: e.now()}
-	r.isHR = actor.HR || e.hr[cmd.Platform+":"+actor.ID]
+	r.isHR = e.hrOf(actor)
 	r.loc, r.tz = e.prefs(actor)
 	return r, nil
 }
@@ -69,15 +69,6 @@ func (e *Engine) prefs(p Person) (Locale, *time.Location) {
 		}
 	}
 	return l, tz
-}
-
-// person loads someone of the tenant, or a stub carrying only the ID.
-func (e *Engine) person(ctx context.Context, tenant, id string) Person {
-	p, err := e.store.Person(ctx, tenant, id)
-	if err != nil {
-		return Person{Tenant: tenant, ID: id}
-	}
-	return p
 }
 
 // name is how a user is shown: their name, or their ID when unknown.
@@ -106,13 +97,16 @@ func (e *Engine) planFor(ctx context.Context, r *request, ref string, op Op) (*P
 		}
 		return nil, "", fmt.Errorf("load plan %d: %w", n, err)
 	}
-	roles := RolesOf(p, r.actor.ID, r.isHR)
+	if p.Status == StatusDeleted && p.CreatedBy != r.actor.ID && !r.isHR {
+		return nil, "", Errorf(ENOTFOUND, "err.plan_not_found", n)
+	}
+	roles := e.rolesOf(ctx, p, r.actor.ID, r.isHR)
 	if len(roles) == 1 && roles[0] == RoleOther {
 		return nil, "", Errorf(ENOTFOUND, "err.plan_not_found", n)
 	}
 	role, err := Authorize(roles, op)
 	if err != nil {
-		return nil, "", Errorf(EFORBIDDEN, "err.forbidden_op", r.tr("op."+string(op)), allowedRoles(r.loc, op))
+		return nil, "", e.refusal(ctx, r, p, op)
 	}
 	return p, role, nil
 }
@@ -132,14 +126,14 @@ func allowedRoles(l Locale, op Op) string {
 
 // move applies a lifecycle event to p: checks the state machine, then that
 // the actor holds a role allowed the guarding operation.
-func (e *Engine) move(r *request, p *Plan, ev Event) (from Status, role Role, err error) {
+func (e *Engine) move(ctx context.Context, r *request, p *Plan, ev Event) (from Status, role Role, err error) {
 	to, op, err := Next(p.Status, ev)
 	if err != nil {
 		return p.Status, "", Errorf(ESTATE, "err.bad_state", p.Number, enumText(r.loc, "status", string(p.Status)), r.tr("op."+string(op2(ev))))
 	}
-	role, err = Authorize(RolesOf(p, r.actor.ID, r.isHR), op)
+	role, err = Authorize(e.rolesOf(ctx, p, r.actor.ID, r.isHR), op)
 	if err != nil {
-		return p.Status, "", Errorf(EFORBIDDEN, "err.forbidden_op", r.tr("op."+string(op)), allowedRoles(r.loc, op))
+		return p.Status, "", e.refusal(ctx, r, p, op)
 	}
 	from = p.Status
 	p.Status = to
@@ -188,40 +182,76 @@ func (e *Engine) save(ctx context.Context, p *Plan, entries []*AuditEntry, extra
 	return err
 }
 
-// hrPeople lists the tenant's HR users on the command's platform.
-func (e *Engine) hrPeople(ctx context.Context, r *request) []string {
-	seen := map[string]bool{}
-	var ids []string
-	people, err := e.store.People(ctx, r.cmd.Tenant)
-	if err == nil {
-		for _, p := range people {
-			if p.HR || e.hr[r.cmd.Platform+":"+p.ID] {
-				seen[p.ID] = true
-				ids = append(ids, p.ID)
-			}
-		}
-	}
-	for key := range e.hr {
-		platform, id, _ := strings.Cut(key, ":")
-		if platform == r.cmd.Platform && !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	return ids
-}
-
-// reply answers the actor where they asked; private content in a group goes
-// to the actor's DM instead.
-func (r *request) reply(m Message, private bool) Reply {
-	rep := Reply{Message: m, Private: private}
-	if private && r.cmd.Chat.Group {
-		rep.To = r.actor.ID
-	}
-	return rep
-}
+// reply answers the actor where they asked. Whether it is private is
+// decided for every reply in one place (privacy.go), not here.
+func (r *request) reply(m Message) Reply { return Reply{Message: m} }
 
 // text is a reply with one paragraph, for the actor.
 func (r *request) text(body string) Reply {
 	return Reply{Message: Message{Blocks: []Block{Text{Body: body}}}}
+}
+
+// refusal says why the actor may not do op on p and who may instead, by
+// name where the plan says who (its employee, manager, approver).
+func (e *Engine) refusal(ctx context.Context, r *request, p *Plan, op Op) error {
+	var who []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			who = append(who, s)
+		}
+	}
+	person := func(id string) {
+		if id != "" {
+			add(e.name(ctx, p.Tenant, id))
+		}
+	}
+	for _, role := range permissions[op] {
+		switch role {
+		case RoleEmployee:
+			person(p.EmployeeID)
+		case RoleManager:
+			if p.ManagerID == "" {
+				add(r.tr("who.manager"))
+			}
+			person(p.ManagerID)
+		case RoleMentor:
+			if p.MentorID == "" {
+				add(r.tr("who.mentor"))
+			}
+			person(p.MentorID)
+		case RoleDrafter:
+			person(p.CreatedBy)
+		case RoleApprover:
+			if p.Stage == StageManager && p.ApproverID != "" {
+				person(p.ApproverID)
+			} else {
+				add(r.tr("who.hr_not_drafter"))
+			}
+		case RoleDecider:
+			add(r.tr("who.hr_not_proposer"))
+		default:
+			add(enumText(r.loc, "who", string(role)))
+		}
+	}
+	sep := ", "
+	if r.loc == LocaleZH {
+		sep = "、"
+	}
+	return Errorf(EFORBIDDEN, "err.forbidden_op", r.tr("op."+string(op)), strings.Join(who, sep))
+}
+
+// editRole is the role an edit by the actor is recorded under: what they
+// are to the plan's employee.
+func (r *request) editRole(p *Plan) Role {
+	switch {
+	case p.EmployeeID == r.actor.ID:
+		return RoleEmployee
+	case p.ManagerID == r.actor.ID:
+		return RoleManager
+	case r.isHR:
+		return RoleHR
+	}
+	return RoleDrafter
 }

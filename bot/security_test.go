@@ -83,28 +83,6 @@ func TestClickAuthorisedByClicker(t *testing.T) {
 	}
 }
 
-// TestGroupGetsNoPrivateContent: a command typed in a group is answered
-// one-to-one; nothing private is addressed to the group.
-func TestGroupGetsNoPrivateContent(t *testing.T) {
-	w := newWorld(t)
-	inActive(w)
-	for _, c := range []string{"show 1", "plans", "team", "update #1 #1 420000 visited 8 clients", "audit 1"} {
-		who := mgr
-		if strings.HasPrefix(c, "update") {
-			who = emp
-		}
-		r := w.cmd(bot.Command{Actor: bot.Person{ID: who.ID}, Chat: bot.Chat{ID: "oc_group", Group: true}, Text: c})
-		for _, rep := range r {
-			if rep.Private && rep.To == "" {
-				t.Errorf("%q: private reply addressed to the group: %q", c, rep.Message.Text())
-			}
-			if rep.Chat != "" {
-				t.Errorf("%q: reply posted to chat %s", c, rep.Chat)
-			}
-		}
-	}
-}
-
 // TestStoreFailureIsPolite: a storage failure becomes a generic localised
 // reply and an error for the log; no detail reaches the user, nothing is saved.
 func TestStoreFailureIsPolite(t *testing.T) {

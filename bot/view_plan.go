@@ -45,6 +45,7 @@ func (e *Engine) planTitle(ctx context.Context, l Locale, p *Plan) string {
 func (e *Engine) planCard(ctx context.Context, p *Plan, readerID string, isHR bool) Message {
 	reader := e.person(ctx, p.Tenant, readerID)
 	l, tz := e.prefs(reader)
+	roles := e.rolesOf(ctx, p, readerID, isHR)
 	m := Message{Title: e.planTitle(ctx, l, p), Color: statusColor(p.Status)}
 	f := Fields{
 		{T(l, "field.status"), enumText(l, "status", string(p.Status))},
@@ -95,15 +96,26 @@ func (e *Engine) planCard(ctx context.Context, p *Plan, readerID string, isHR bo
 	if p.Lessons != "" {
 		m.Blocks = append(m.Blocks, Text{Body: "**" + T(l, "field.lessons") + "** " + p.Lessons})
 	}
-	if b := planButtons(l, p, RolesOf(p, readerID, isHR)); len(b) > 0 {
+	if p.Status == StatusSubmitted {
+		m.Blocks = append(m.Blocks, Context(T(l, "plan.waiting", e.approverName(ctx, l, p))))
+	}
+	if pr := p.Pending; pr != nil && (hasRole(roles, RoleManager) || hasRole(roles, RoleHR) || hasRole(roles, RoleSenior)) {
+		m.Blocks = append(m.Blocks, Text{Body: "⏳ " + T(l, "plan.pending_outcome", enumText(l, "outcome", string(pr.Outcome)), e.name(ctx, p.Tenant, pr.ProposedBy))})
+	}
+	if b := planButtons(l, p, roles); len(b) > 0 {
 		m.Blocks = append(m.Blocks, b)
 	}
 	m.Blocks = append(m.Blocks, Context(T(l, "plan.footer", p.Number, formatTime(l, p.UpdatedAt, tz))))
 	return m
 }
 
-// gapLine is "销售额：目标 50万，实际 35万，差距 15万".
+// gapLine is "销售额：目标 50万，实际 35万，差距 15万". When lower is better
+// (complaint rate: target 3%, actual 8%) the gap reads as a reduction
+// needed ("需降低 5%"), never as "-5%".
 func gapLine(l Locale, g Gap) string {
+	if g.Size() < 0 {
+		return T(l, "plan.gap_line_lower", g.Metric, withUnit(l, g.Target, g.Unit), withUnit(l, g.Actual, g.Unit), withUnit(l, -g.Size(), g.Unit))
+	}
 	return T(l, "plan.gap_line", g.Metric, withUnit(l, g.Target, g.Unit), withUnit(l, g.Actual, g.Unit), withUnit(l, g.Size(), g.Unit))
 }
 
@@ -167,6 +179,11 @@ func planButtons(l Locale, p *Plan, roles []Role) Buttons {
 		if can(OpSubmit) && len(p.Goals) > 0 {
 			b = append(b, btn("btn.submit", "plan.submit", StylePrimary))
 		}
+		if can(OpDelete) {
+			del := btn("btn.delete", "plan.delete", StyleDanger)
+			del.Confirm = T(l, "confirm.delete", p.Number)
+			b = append(b, del)
+		}
 	case StatusSubmitted:
 		if can(OpApprove) {
 			b = append(b, btn("btn.approve", "plan.approve", StylePrimary),
@@ -175,8 +192,13 @@ func planButtons(l Locale, p *Plan, roles []Role) Buttons {
 		}
 	case StatusApproved:
 		if can(OpAcknowledge) {
-			b = append(b, btn("btn.ack", "plan.ack", StylePrimary))
+			dis := btn("btn.disagree", "plan.ack", StyleDefault)
+			dis.Action.Args = map[string]string{"plan": strconv.Itoa(p.Number), "disagree": "1"}
+			b = append(b, btn("btn.ack", "plan.ack", StylePrimary), dis)
 		}
+	}
+	if p.Pending != nil && can(OpOutcomeHR) {
+		b = append(b, btn("btn.confirm_outcome", "outcome.confirm", StylePrimary), btn("btn.reject_outcome", "outcome.reject", StyleDanger))
 	}
 	if p.Tracking() {
 		if can(OpUpdate) {
@@ -185,7 +207,7 @@ func planButtons(l Locale, p *Plan, roles []Role) Buttons {
 		if can(OpReview) && p.Status == StatusActive {
 			b = append(b, btn("btn.review", "plan.review", StyleDefault), btn("btn.interview", "interview.book", StyleDefault))
 		}
-		if can(OpClose) && p.Status == StatusActive {
+		if can(OpClose) && p.Status == StatusActive && p.Pending == nil {
 			b = append(b, btn("btn.close", "plan.close", StyleDefault))
 		}
 	}

@@ -26,6 +26,16 @@ type interviewRow struct {
 	BookedBy    string `gorm:"size:191;not null"`
 	BookedAt    *time.Time
 	CancelledAt *time.Time
+
+	ShortNotice  bool `gorm:"not null;default:false"`
+	NoticeReason string
+	SelfAnalysis string
+	Wishes       string
+	PreparedAt   *time.Time
+	Record       map[string]string `gorm:"serializer:json"`
+	Strengths    string
+	Gaps         string
+	Ratings      []bot.InterviewRating `gorm:"serializer:json"`
 }
 
 func (interviewRow) TableName() string { return "interviews" }
@@ -37,7 +47,23 @@ func interviewToRow(iv *bot.Interview) interviewRow {
 		Status: string(iv.Status), Notes: iv.Notes,
 		EmployeeOK: toDBTime(iv.EmployeeOK), ManagerOK: toDBTime(iv.ManagerOK),
 		BookedBy: iv.BookedBy, BookedAt: toDBTime(iv.BookedAt), CancelledAt: toDBTime(iv.CancelledAt),
+		ShortNotice: iv.ShortNotice, NoticeReason: iv.NoticeReason, SelfAnalysis: iv.SelfAnalysis, Wishes: iv.Wishes,
+		PreparedAt: toDBTime(iv.PreparedAt), Record: iv.Record, Strengths: iv.Strengths, Gaps: iv.Gaps,
+		Ratings: normRatings(iv.Ratings),
 	}
+}
+
+// normRatings copies ratings with their times in stored form.
+func normRatings(rs []bot.InterviewRating) []bot.InterviewRating {
+	if rs == nil {
+		return nil
+	}
+	out := make([]bot.InterviewRating, len(rs))
+	for i, r := range rs {
+		r.At = normTime(r.At)
+		out[i] = r
+	}
+	return out
 }
 
 func (r *interviewRow) interview() bot.Interview {
@@ -47,6 +73,8 @@ func (r *interviewRow) interview() bot.Interview {
 		Status: bot.InterviewStatus(r.Status), Notes: r.Notes,
 		EmployeeOK: fromDBTime(r.EmployeeOK), ManagerOK: fromDBTime(r.ManagerOK),
 		BookedBy: r.BookedBy, BookedAt: fromDBTime(r.BookedAt), CancelledAt: fromDBTime(r.CancelledAt),
+		ShortNotice: r.ShortNotice, NoticeReason: r.NoticeReason, SelfAnalysis: r.SelfAnalysis, Wishes: r.Wishes,
+		PreparedAt: fromDBTime(r.PreparedAt), Record: r.Record, Strengths: r.Strengths, Gaps: r.Gaps, Ratings: r.Ratings,
 	}
 }
 

@@ -8,12 +8,14 @@ import (
 	"github.com/pipbot/pipbot/bot"
 )
 
-// noteRow is a coaching note in coaching_notes.
+// noteRow is a coaching note, or the employee's comment or disagreement
+// (Kind), in coaching_notes.
 type noteRow struct {
 	ID       int64  `gorm:"primaryKey;autoIncrement"`
 	Tenant   string `gorm:"size:191;not null;index:idx_coaching_notes_plan,priority:1"`
 	PlanID   int64  `gorm:"not null;index:idx_coaching_notes_plan,priority:2"`
 	AuthorID string `gorm:"size:191;not null"`
+	Kind     string `gorm:"size:32;not null;default:''"`
 	Text     string
 	At       *time.Time
 }
@@ -21,12 +23,12 @@ type noteRow struct {
 func (noteRow) TableName() string { return "coaching_notes" }
 
 func (r *noteRow) note() bot.Note {
-	return bot.Note{ID: r.ID, Tenant: r.Tenant, PlanID: r.PlanID, AuthorID: r.AuthorID, Text: r.Text, At: fromDBTime(r.At)}
+	return bot.Note{ID: r.ID, Tenant: r.Tenant, PlanID: r.PlanID, AuthorID: r.AuthorID, Kind: bot.NoteKind(r.Kind), Text: r.Text, At: fromDBTime(r.At)}
 }
 
 // AddNote stores a coaching note and sets n.ID.
 func (db *DB) AddNote(ctx context.Context, n *bot.Note) error {
-	row := noteRow{Tenant: n.Tenant, PlanID: n.PlanID, AuthorID: n.AuthorID, Text: n.Text, At: toDBTime(n.At)}
+	row := noteRow{Tenant: n.Tenant, PlanID: n.PlanID, AuthorID: n.AuthorID, Kind: string(n.Kind), Text: n.Text, At: toDBTime(n.At)}
 	if err := db.gdb.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("add note to plan %d: %w", n.PlanID, err)
 	}

@@ -13,14 +13,17 @@ import (
 // personRow is a person of a tenant's directory in people, keyed by
 // (tenant, id).
 type personRow struct {
-	Tenant    string     `gorm:"primaryKey;size:191;index:idx_people_tenant_name,priority:1"`
-	ID        string     `gorm:"primaryKey;size:191"`
-	Name      string     `gorm:"size:191;not null;index:idx_people_tenant_name,priority:2"`
-	Locale    string     `gorm:"size:8;not null"`
-	TZ        string     `gorm:"column:tz;size:64;not null"`
-	ManagerID string     `gorm:"size:191;not null"`
-	HR        bool       `gorm:"column:hr;not null"`
-	UpdatedAt *time.Time `gorm:"autoUpdateTime:false"`
+	Tenant    string `gorm:"primaryKey;size:191;index:idx_people_tenant_name,priority:1"`
+	ID        string `gorm:"primaryKey;size:191"`
+	Name      string `gorm:"size:191;not null;index:idx_people_tenant_name,priority:2"`
+	Locale    string `gorm:"size:8;not null"`
+	TZ        string `gorm:"column:tz;size:64;not null"`
+	ManagerID string `gorm:"size:191;not null"`
+	// AssignedManagerID is the manager HR named in chat, kept apart from the
+	// platform's so a directory refresh never overwrites it.
+	AssignedManagerID string     `gorm:"size:191;not null;default:''"`
+	HR                bool       `gorm:"column:hr;not null"`
+	UpdatedAt         *time.Time `gorm:"autoUpdateTime:false"`
 }
 
 func (personRow) TableName() string { return "people" }
@@ -28,7 +31,7 @@ func (personRow) TableName() string { return "people" }
 func (r *personRow) person() bot.Person {
 	return bot.Person{
 		Tenant: r.Tenant, ID: r.ID, Name: r.Name, Locale: bot.Locale(r.Locale), TZ: r.TZ,
-		ManagerID: r.ManagerID, HR: r.HR, UpdatedAt: fromDBTime(r.UpdatedAt),
+		ManagerID: r.ManagerID, AssignedManagerID: r.AssignedManagerID, HR: r.HR, UpdatedAt: fromDBTime(r.UpdatedAt),
 	}
 }
 
@@ -40,11 +43,11 @@ func (db *DB) SavePerson(ctx context.Context, p bot.Person) error {
 	}
 	row := personRow{
 		Tenant: p.Tenant, ID: p.ID, Name: p.Name, Locale: string(p.Locale), TZ: p.TZ,
-		ManagerID: p.ManagerID, HR: p.HR, UpdatedAt: toDBTime(p.UpdatedAt),
+		ManagerID: p.ManagerID, AssignedManagerID: p.AssignedManagerID, HR: p.HR, UpdatedAt: toDBTime(p.UpdatedAt),
 	}
 	err := db.gdb.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "tenant"}, {Name: "id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"name", "locale", "tz", "manager_id", "hr", "updated_at"}),
+		DoUpdates: clause.AssignmentColumns([]string{"name", "locale", "tz", "manager_id", "assigned_manager_id", "hr", "updated_at"}),
 	}).Create(&row).Error
 	if err != nil {
 		return fmt.Errorf("save person %s: %w", p.ID, err)

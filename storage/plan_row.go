@@ -34,6 +34,12 @@ type planRow struct {
 	Goals   []bot.Goal      `gorm:"serializer:json"`
 	Actions []bot.Action    `gorm:"serializer:json"`
 
+	Stage        string     `gorm:"size:32;not null;default:''"`
+	ApproverID   string     `gorm:"size:191;not null;default:''"`
+	ApprovedBy   string     `gorm:"size:191;not null;default:''"`
+	HRApprovedBy string     `gorm:"column:hr_approved_by;size:191;not null;default:''"`
+	HRApprovedAt *time.Time `gorm:"column:hr_approved_at"`
+
 	Reason     string
 	ApprovedAt *time.Time
 	AckedAt    *time.Time
@@ -41,6 +47,8 @@ type planRow struct {
 	Outcome    string `gorm:"size:32;not null"`
 	Lessons    string
 	ClosedAt   *time.Time
+	// Pending is an outcome waiting for HR; null when there is none.
+	Pending *bot.OutcomeProposal `gorm:"serializer:json"`
 
 	CreatedAt *time.Time `gorm:"autoCreateTime:false"`
 	UpdatedAt *time.Time `gorm:"autoUpdateTime:false"`
@@ -70,6 +78,11 @@ func planToRow(p *bot.Plan) planRow {
 		Causes:       p.Causes,
 		Goals:        normGoals(p.Goals),
 		Actions:      normActions(p.Actions),
+		Stage:        string(p.Stage),
+		ApproverID:   p.ApproverID,
+		ApprovedBy:   p.ApprovedBy,
+		HRApprovedBy: p.HRApprovedBy,
+		HRApprovedAt: toDBTime(p.HRApprovedAt),
 		Reason:       p.Reason,
 		ApprovedAt:   toDBTime(p.ApprovedAt),
 		AckedAt:      toDBTime(p.AckedAt),
@@ -77,6 +90,7 @@ func planToRow(p *bot.Plan) planRow {
 		Outcome:      string(p.Outcome),
 		Lessons:      p.Lessons,
 		ClosedAt:     toDBTime(p.ClosedAt),
+		Pending:      normPending(p.Pending),
 		CreatedAt:    toDBTime(p.CreatedAt),
 		UpdatedAt:    toDBTime(p.UpdatedAt),
 	}
@@ -104,6 +118,11 @@ func (r *planRow) plan() *bot.Plan {
 		Causes:       r.Causes,
 		Goals:        r.Goals,
 		Actions:      r.Actions,
+		Stage:        bot.ApprovalStage(r.Stage),
+		ApproverID:   r.ApproverID,
+		ApprovedBy:   r.ApprovedBy,
+		HRApprovedBy: r.HRApprovedBy,
+		HRApprovedAt: fromDBTime(r.HRApprovedAt),
 		Reason:       r.Reason,
 		ApprovedAt:   fromDBTime(r.ApprovedAt),
 		AckedAt:      fromDBTime(r.AckedAt),
@@ -111,6 +130,7 @@ func (r *planRow) plan() *bot.Plan {
 		Outcome:      bot.Outcome(r.Outcome),
 		Lessons:      r.Lessons,
 		ClosedAt:     fromDBTime(r.ClosedAt),
+		Pending:      r.Pending,
 		CreatedAt:    fromDBTime(r.CreatedAt),
 		UpdatedAt:    fromDBTime(r.UpdatedAt),
 	}
@@ -142,4 +162,14 @@ func normActions(actions []bot.Action) []bot.Action {
 		out[i] = a
 	}
 	return out
+}
+
+// normPending copies a pending outcome with its times in stored form.
+func normPending(p *bot.OutcomeProposal) *bot.OutcomeProposal {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	c.NewEnd, c.ProposedAt = normTime(c.NewEnd), normTime(c.ProposedAt)
+	return &c
 }
