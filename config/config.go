@@ -22,10 +22,14 @@ type Config struct {
 	// Rules is a YAML/JSON file of per-tenant reminder rules (PIPBOT_RULES);
 	// Calendar a file of per-tenant working-day overrides (PIPBOT_CALENDAR).
 	// Empty means the defaults of DESIGN.md and the official calendar.
-	Rules    string      `json:"rules" yaml:"rules"`
-	Calendar string      `json:"calendar" yaml:"calendar"`
-	Slack    SlackConfig `json:"slack" yaml:"slack"`
-	Lark     LarkConfig  `json:"lark" yaml:"lark"`
+	Rules    string `json:"rules" yaml:"rules"`
+	Calendar string `json:"calendar" yaml:"calendar"`
+	// Org is a CSV or YAML file of who reports to whom (PIPBOT_ORG), read
+	// by LoadOrg. Validate checks that it parses; Config keeps no entries.
+	// On Slack the Slack.ManagerField profile field comes before it.
+	Org   string      `json:"org" yaml:"org"`
+	Slack SlackConfig `json:"slack" yaml:"slack"`
+	Lark  LarkConfig  `json:"lark" yaml:"lark"`
 }
 
 // SlackConfig is what the Slack adapter needs; it stays off when BotToken is
@@ -35,6 +39,10 @@ type SlackConfig struct {
 	SigningSecret Secret `json:"signing_secret" yaml:"signing_secret"` // SLACK_SIGNING_SECRET
 	AppToken      Secret `json:"app_token" yaml:"app_token"`           // SLACK_APP_TOKEN
 	APIURL        string `json:"api_url" yaml:"api_url"`               // SLACK_API_URL, empty means Slack's own
+	// ManagerField is the id of a user-type custom profile field
+	// ("Xf0123ABCD") that holds each person's manager
+	// (SLACK_MANAGER_FIELD). When set it takes precedence over the org file.
+	ManagerField string `json:"manager_field" yaml:"manager_field"`
 }
 
 // LarkConfig is what the Feishu/Lark adapter needs; it stays off when AppID

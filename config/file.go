@@ -20,6 +20,7 @@ type fileConfig struct {
 	HR       hrList      `yaml:"hr"`
 	Rules    string      `yaml:"rules"`
 	Calendar string      `yaml:"calendar"`
+	Org      string      `yaml:"org"`
 	Slack    SlackConfig `yaml:"slack"`
 	Lark     LarkConfig  `yaml:"lark"`
 }
@@ -121,11 +122,13 @@ func (f fileConfig) overlay(c *Config) {
 	}
 	str(&c.Rules, f.Rules)
 	str(&c.Calendar, f.Calendar)
+	str(&c.Org, f.Org)
 
 	secret(&c.Slack.BotToken, f.Slack.BotToken)
 	secret(&c.Slack.SigningSecret, f.Slack.SigningSecret)
 	secret(&c.Slack.AppToken, f.Slack.AppToken)
 	str(&c.Slack.APIURL, f.Slack.APIURL)
+	str(&c.Slack.ManagerField, f.Slack.ManagerField)
 
 	str(&c.Lark.AppID, f.Lark.AppID)
 	secret(&c.Lark.AppSecret, f.Lark.AppSecret)

@@ -82,11 +82,13 @@ func applyEnv(c *Config, getenv func(string) string) {
 	}
 	str(&c.Rules, "PIPBOT_RULES")
 	str(&c.Calendar, "PIPBOT_CALENDAR")
+	str(&c.Org, "PIPBOT_ORG")
 
 	secret(&c.Slack.BotToken, "SLACK_BOT_TOKEN")
 	secret(&c.Slack.SigningSecret, "SLACK_SIGNING_SECRET")
 	secret(&c.Slack.AppToken, "SLACK_APP_TOKEN")
 	str(&c.Slack.APIURL, "SLACK_API_URL")
+	str(&c.Slack.ManagerField, "SLACK_MANAGER_FIELD")
 
 	str(&c.Lark.AppID, "LARK_APP_ID")
 	secret(&c.Lark.AppSecret, "LARK_APP_SECRET")

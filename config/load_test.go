@@ -48,11 +48,13 @@ func TestLoadFileThenEnv(t *testing.T) {
 		TZ:     "Europe/Berlin",
 		Locale: "en",
 		HR:     []string{"lark:ou_file", "slack:UFILE"},
+		Org:    "testdata/org.csv",
 		Slack: SlackConfig{
 			BotToken:      "xoxb-file-bot-token",
 			SigningSecret: "file-signing-secret",
 			AppToken:      "xapp-file-app-token",
 			APIURL:        "http://127.0.0.1:7000/api/",
+			ManagerField:  "Xf0123ABCD",
 		},
 		Lark: LarkConfig{
 			AppID:             "cli_file",
@@ -83,10 +85,12 @@ func TestLoadFileThenEnv(t *testing.T) {
 				"PIPBOT_TZ":               "UTC",
 				"PIPBOT_LOCALE":           "zh",
 				"PIPBOT_HR":               "console:alice",
+				"PIPBOT_ORG":              "testdata/org.yaml",
 				"SLACK_BOT_TOKEN":         "xoxb-env",
 				"SLACK_SIGNING_SECRET":    "env-signing",
 				"SLACK_APP_TOKEN":         "xapp-env",
 				"SLACK_API_URL":           "http://fake/api/",
+				"SLACK_MANAGER_FIELD":     "XfENV01",
 				"LARK_APP_ID":             "cli_env",
 				"LARK_APP_SECRET":         "env-app-secret",
 				"LARK_VERIFICATION_TOKEN": "env-verify",
@@ -97,8 +101,9 @@ func TestLoadFileThenEnv(t *testing.T) {
 			want: func(c *Config) {
 				*c = Config{
 					Addr: ":7070", DB: "mysql://root@127.0.0.1:3306/test", Redis: "rediss://cache:6380/1",
-					TZ: "UTC", Locale: "zh", HR: []string{"console:alice"},
-					Slack: SlackConfig{BotToken: "xoxb-env", SigningSecret: "env-signing", AppToken: "xapp-env", APIURL: "http://fake/api/"},
+					TZ: "UTC", Locale: "zh", HR: []string{"console:alice"}, Org: "testdata/org.yaml",
+					Slack: SlackConfig{BotToken: "xoxb-env", SigningSecret: "env-signing", AppToken: "xapp-env",
+						APIURL: "http://fake/api/", ManagerField: "XfENV01"},
 					Lark: LarkConfig{AppID: "cli_env", AppSecret: "env-app-secret", VerificationToken: "env-verify",
 						EncryptKey: "env-encrypt", Domain: "http://fake-lark", Mode: "webhook"},
 				}
@@ -140,6 +145,12 @@ func TestLoadHR(t *testing.T) {
 		{name: "file string", file: "hr_string.yaml", want: []string{"lark:ou_a", "slack:U2", "console:alice"}},
 		{name: "env beats file", file: "hr_string.yaml", env: "slack:U9", want: []string{"slack:U9"}},
 	}
+	// full.yaml names testdata/org.csv relative to this directory, which
+	// the test leaves; PIPBOT_ORG points at the same file from anywhere.
+	org, err := filepath.Abs(filepath.Join("testdata", "org.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := ""
@@ -150,7 +161,7 @@ func TestLoadHR(t *testing.T) {
 				}
 			}
 			inEmptyDir(t)
-			got, err := Load(env(map[string]string{"PIPBOT_HR": tt.env}), path)
+			got, err := Load(env(map[string]string{"PIPBOT_HR": tt.env, "PIPBOT_ORG": org}), path)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -22,10 +22,12 @@ func (c Config) String() string {
 	line("PIPBOT_HR", strings.Join(m.HR, ","))
 	line("PIPBOT_RULES", m.Rules)
 	line("PIPBOT_CALENDAR", m.Calendar)
+	line("PIPBOT_ORG", m.Org)
 	line("SLACK_BOT_TOKEN", m.Slack.BotToken)
 	line("SLACK_SIGNING_SECRET", m.Slack.SigningSecret)
 	line("SLACK_APP_TOKEN", m.Slack.AppToken)
 	line("SLACK_API_URL", m.Slack.APIURL)
+	line("SLACK_MANAGER_FIELD", m.Slack.ManagerField)
 	line("LARK_APP_ID", m.Lark.AppID)
 	line("LARK_APP_SECRET", m.Lark.AppSecret)
 	line("LARK_VERIFICATION_TOKEN", m.Lark.VerificationToken)
@@ -73,11 +75,13 @@ func (c Config) LogValue() slog.Value {
 		slog.String("tz", m.TZ),
 		slog.String("locale", m.Locale),
 		slog.Any("hr", m.HR),
+		slog.String("org", m.Org),
 		slog.Group("slack",
 			slog.Any("bot_token", m.Slack.BotToken),
 			slog.Any("signing_secret", m.Slack.SigningSecret),
 			slog.Any("app_token", m.Slack.AppToken),
 			slog.String("api_url", m.Slack.APIURL),
+			slog.String("manager_field", m.Slack.ManagerField),
 		),
 		slog.Group("lark",
 			slog.String("app_id", m.Lark.AppID),

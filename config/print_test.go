@@ -96,6 +96,8 @@ func TestSecretsNeverPrinted(t *testing.T) {
 func TestString(t *testing.T) {
 	c := leaky()
 	c.HR = []string{"lark:ou_x", "slack:U1"}
+	c.Org = "/etc/pipbot/org.csv"
+	c.Slack.ManagerField = "Xf0123ABCD"
 	got := c.String()
 	want := strings.Join([]string{
 		"PIPBOT_ADDR=:8080",
@@ -106,10 +108,12 @@ func TestString(t *testing.T) {
 		"PIPBOT_HR=lark:ou_x,slack:U1",
 		"PIPBOT_RULES=",
 		"PIPBOT_CALENDAR=",
+		"PIPBOT_ORG=/etc/pipbot/org.csv",
 		"SLACK_BOT_TOKEN=****0003",
 		"SLACK_SIGNING_SECRET=****0004",
 		"SLACK_APP_TOKEN=****0005",
 		"SLACK_API_URL=",
+		"SLACK_MANAGER_FIELD=Xf0123ABCD",
 		"LARK_APP_ID=cli_a1",
 		"LARK_APP_SECRET=****0006",
 		"LARK_VERIFICATION_TOKEN=****",
@@ -123,14 +127,19 @@ func TestString(t *testing.T) {
 }
 
 func TestLogValue(t *testing.T) {
+	c := leaky()
+	c.Org = "org.csv"
+	c.Slack.ManagerField = "Xf0123ABCD"
 	var buf bytes.Buffer
-	slog.New(slog.NewJSONHandler(&buf, nil)).Info("start", "config", leaky())
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("start", "config", c)
 	var got struct {
 		Config struct {
 			DB    string `json:"db"`
+			Org   string `json:"org"`
 			Slack struct {
-				BotToken string `json:"bot_token"`
-				APIURL   string `json:"api_url"`
+				BotToken     string `json:"bot_token"`
+				APIURL       string `json:"api_url"`
+				ManagerField string `json:"manager_field"`
 			} `json:"slack"`
 			Lark struct {
 				AppID string `json:"app_id"`
@@ -141,7 +150,8 @@ func TestLogValue(t *testing.T) {
 		t.Fatalf("%v in %s", err, buf.String())
 	}
 	if got.Config.DB != "postgres://pipbot:****@db:5432/pipbot?sslmode=disable" ||
-		got.Config.Slack.BotToken != "****0003" || got.Config.Lark.AppID != "cli_a1" {
+		got.Config.Slack.BotToken != "****0003" || got.Config.Lark.AppID != "cli_a1" ||
+		got.Config.Org != "org.csv" || got.Config.Slack.ManagerField != "Xf0123ABCD" {
 		t.Errorf("slog JSON = %s", buf.String())
 	}
 }

@@ -12,7 +12,8 @@ import (
 
 // Validate reports every problem at once (errors.Join), one line each,
 // naming the environment variable to fix. Values that may hold a password
-// are never echoed.
+// are never echoed. It reads the PIPBOT_ORG file, when set, to check that
+// it parses, and reports each of its problems on a line of its own.
 func (c Config) Validate() error {
 	var errs []error
 	bad := func(variable, msg string) {
@@ -42,6 +43,8 @@ func (c Config) Validate() error {
 		}
 	}
 
+	errs = append(errs, validateOrg(c.Org)...)
+
 	errs = append(errs, c.Slack.validate()...)
 	errs = append(errs, c.Lark.validate()...)
 	return errors.Join(errs...)
@@ -63,6 +66,9 @@ func (s SlackConfig) validate() []error {
 		} else if !strings.HasSuffix(s.APIURL, "/") {
 			errs = append(errs, errors.New("SLACK_API_URL: must end in /"))
 		}
+	}
+	if s.ManagerField != "" && !isSlackFieldID(s.ManagerField) {
+		errs = append(errs, fmt.Errorf("SLACK_MANAGER_FIELD: %q is not a profile field id: want Xf followed by letters and digits, e.g. Xf0123ABCD (team.profile.get lists them)", s.ManagerField))
 	}
 	return errs
 }
@@ -139,6 +145,42 @@ func checkHR(entry string) string {
 		return ""
 	}
 	return fmt.Sprintf("%q: platform must be lark, slack or console", entry)
+}
+
+// validateOrg reads and parses the PIPBOT_ORG file, if any, and reports
+// each of its problems as a line of its own under the variable's name.
+func validateOrg(path string) []error {
+	if path == "" {
+		return nil
+	}
+	_, err := LoadOrg(path)
+	if err == nil {
+		return nil
+	}
+	list := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		list = joined.Unwrap()
+	}
+	errs := make([]error, len(list))
+	for i, e := range list {
+		errs[i] = fmt.Errorf("PIPBOT_ORG: %w", e)
+	}
+	return errs
+}
+
+// isSlackFieldID reports whether s has the shape of a Slack custom profile
+// field id: "Xf" followed by ASCII letters and digits.
+func isSlackFieldID(s string) bool {
+	rest, ok := strings.CutPrefix(s, "Xf")
+	if !ok || rest == "" {
+		return false
+	}
+	for _, r := range rest {
+		if (r < '0' || r > '9') && (r < 'A' || r > 'Z') && (r < 'a' || r > 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 func isHTTPURL(s string) bool {

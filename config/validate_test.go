@@ -2,6 +2,9 @@ package config
 
 import (
 	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +35,8 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		TZ:     "Mars/Base",
 		Locale: "fr",
 		HR:     []string{"bob", "teams:U1", "slack:U1"},
-		Slack:  SlackConfig{BotToken: "xoxb-1", APIURL: "http://fake/api"},
+		Org:    "testdata/no-such-org.csv",
+		Slack:  SlackConfig{BotToken: "xoxb-1", APIURL: "http://fake/api", ManagerField: "manager"},
 		Lark:   LarkConfig{AppID: "cli_x", Domain: "ftp://x", Mode: "poll"},
 	}
 	got := problems(c.Validate())
@@ -44,8 +48,10 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		`PIPBOT_LOCALE: must be zh or en (got "fr")`,
 		`PIPBOT_HR: "bob" is not platform:id`,
 		`PIPBOT_HR: "teams:U1": platform must be lark, slack or console`,
+		`PIPBOT_ORG: read org file: open testdata/no-such-org.csv: no such file or directory`,
 		`SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)`,
 		`SLACK_API_URL: must end in /`,
+		`SLACK_MANAGER_FIELD: "manager" is not a profile field id: want Xf followed by letters and digits, e.g. Xf0123ABCD (team.profile.get lists them)`,
 		`LARK_APP_SECRET: required when LARK_APP_ID is set`,
 		`LARK_DOMAIN: must be feishu, lark or an http(s) URL (got "ftp://x")`,
 		`LARK_MODE: must be webhook or websocket (got "poll")`,
@@ -106,6 +112,35 @@ func TestValidate(t *testing.T) {
 			want:   "SLACK_API_URL: must be an http(s) URL",
 		},
 		{name: "slack api url", change: func(c *Config) { c.Slack.APIURL = "http://127.0.0.1:1234/api/" }},
+		{name: "slack manager field", change: func(c *Config) { c.Slack.ManagerField = "Xf0123ABCD" }},
+		{name: "slack manager field lower case", change: func(c *Config) { c.Slack.ManagerField = "Xf06jug7c4au" }},
+		{
+			name:   "slack manager field alone",
+			change: func(c *Config) { c.Slack.ManagerField = "Xf" },
+			want:   `SLACK_MANAGER_FIELD: "Xf" is not a profile field id: want Xf followed by letters and digits, e.g. Xf0123ABCD (team.profile.get lists them)`,
+		},
+		{
+			name:   "slack manager field lower-case prefix",
+			change: func(c *Config) { c.Slack.ManagerField = "xf0123ABCD" },
+			want:   `SLACK_MANAGER_FIELD: "xf0123ABCD" is not a profile field id: want Xf followed by letters and digits, e.g. Xf0123ABCD (team.profile.get lists them)`,
+		},
+		{
+			name:   "slack manager field a user id",
+			change: func(c *Config) { c.Slack.ManagerField = "U0123ABCD" },
+			want:   `SLACK_MANAGER_FIELD: "U0123ABCD" is not a profile field id: want Xf followed by letters and digits, e.g. Xf0123ABCD (team.profile.get lists them)`,
+		},
+		{
+			name:   "slack manager field with a dash",
+			change: func(c *Config) { c.Slack.ManagerField = "Xf01-23" },
+			want:   `SLACK_MANAGER_FIELD: "Xf01-23" is not a profile field id: want Xf followed by letters and digits, e.g. Xf0123ABCD (team.profile.get lists them)`,
+		},
+		{name: "org csv", change: func(c *Config) { c.Org = "testdata/org.csv" }},
+		{name: "org yaml", change: func(c *Config) { c.Org = "testdata/org.yaml" }},
+		{
+			name:   "org is a directory",
+			change: func(c *Config) { c.Org = "testdata" },
+			want:   "PIPBOT_ORG: read org file: read testdata: is a directory",
+		},
 		{
 			name:   "lark webhook",
 			change: func(c *Config) { c.Lark.AppID, c.Lark.AppSecret, c.Lark.EncryptKey = "cli", "s", "k" },
@@ -139,6 +174,30 @@ func TestValidate(t *testing.T) {
 				t.Errorf("Validate problems (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestValidateOrg(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "org.csv")
+	data := "员工,上级,部门,HR\nslack:U1,,Eng,\nslack:U2,slack:U2,Eng,maybe\nslack:U1,,Eng,\n"
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := Default()
+	c.Org = path
+	want := []string{
+		`PIPBOT_ORG: org.csv:3: employee "slack:U2" is their own manager`,
+		`PIPBOT_ORG: org.csv:3: hr "maybe" is not yes or no (use true/false, yes/no, y/n, 1/0 or 是/否)`,
+		`PIPBOT_ORG: org.csv:4: employee "slack:U1" is already listed on line 2`,
+	}
+	if diff := cmp.Diff(want, problems(c.Validate())); diff != "" {
+		t.Errorf("Validate problems (-want +got):\n%s", diff)
+	}
+
+	c.Org = filepath.Join(dir, "missing.csv")
+	if err := c.Validate(); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Validate of a missing org file = %v, want it to wrap fs.ErrNotExist", err)
 	}
 }
 

@@ -16,9 +16,10 @@ import (
 // patch of a sent card, a delayed update of a clicked card by its token.
 // Each goes through call: rate-limit buckets, timeout, retries.
 
-// create sends r to t as a new card and returns the message id.
-func (s *Sender) create(ctx context.Context, tenantKey string, t target, r bot.Reply, uuid string) (string, error) {
-	_, content, err := render(r, s.localeOf(ctx, tenantKey, t))
+// create sends r, a reply to the event o, to t as a new card and returns
+// the message id.
+func (s *Sender) create(ctx context.Context, o Origin, t target, r bot.Reply, uuid string) (string, error) {
+	_, content, err := render(o, r, s.localeOf(ctx, o.TenantKey, t))
 	if err != nil {
 		return "", fmt.Errorf("send: %w", err)
 	}
@@ -43,7 +44,7 @@ func (s *Sender) create(ctx context.Context, tenantKey string, t target, r bot.R
 
 // patch replaces the clicked card o.CardMessageID with r's card.
 func (s *Sender) patch(ctx context.Context, o Origin, r bot.Reply) error {
-	_, content, err := render(r, s.readerLocale(ctx, o))
+	_, content, err := render(o, r, s.readerLocale(ctx, o))
 	if err != nil {
 		return fmt.Errorf("patch: %w", err)
 	}
@@ -63,7 +64,7 @@ const updatePath = "/open-apis/interactive/v1/card/update"
 
 // updateByToken replaces the clicked card through its callback token.
 func (s *Sender) updateByToken(ctx context.Context, o Origin, r bot.Reply) error {
-	c, _, err := render(r, s.readerLocale(ctx, o))
+	c, _, err := render(o, r, s.readerLocale(ctx, o))
 	if err != nil {
 		return fmt.Errorf("card update: %w", err)
 	}
@@ -86,9 +87,10 @@ func (s *Sender) readerLocale(ctx context.Context, o Origin) bot.Locale {
 	return s.localeOf(ctx, o.TenantKey, target{idType: "open_id", id: o.OperatorID})
 }
 
-// render is r's card for a reader with locale l, as the JSON the API takes.
-func render(r bot.Reply, l bot.Locale) (map[string]any, string, error) {
-	c := card.Render(r.Message, card.Options{Locale: l, Private: r.Private, Interactive: true, Errors: r.Errors})
+// render is the card of r, a reply to the event o, for a reader with
+// locale l (see cardOptions), as the JSON the API takes.
+func render(o Origin, r bot.Reply, l bot.Locale) (map[string]any, string, error) {
+	c := card.Render(r.Message, cardOptions(o, r, l))
 	b, err := json.Marshal(c)
 	if err != nil {
 		return nil, "", fmt.Errorf("encode card: %w", err)

@@ -60,8 +60,7 @@ func cardResponse(replies []bot.Reply, o Origin, actor bot.Person) (*callback.Ca
 		}
 	}
 	if replace != nil {
-		resp.Card = &callback.Card{Type: "raw", Data: card.Render(replace.Message,
-			card.Options{Locale: actor.Locale, Private: true, Interactive: true, Errors: replace.Errors})}
+		resp.Card = &callback.Card{Type: "raw", Data: card.Render(replace.Message, cardOptions(o, *replace, actor.Locale))}
 	}
 	if resp.Toast != nil && resp.Toast.Content == "" {
 		resp.Toast = nil

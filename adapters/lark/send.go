@@ -117,7 +117,7 @@ func (s *Sender) Send(ctx context.Context, tenantKey string, r bot.Reply) (messa
 	if err != nil {
 		return "", fmt.Errorf("send: %w", err)
 	}
-	return s.create(ctx, tenantKey, t, r, uuidFor(tenantKey, r.Key, "", 0, t.id))
+	return s.create(ctx, Origin{TenantKey: tenantKey}, t, r, uuidFor(tenantKey, r.Key, "", 0, t.id))
 }
 
 // deliver sends the i-th reply to the event o.
@@ -138,7 +138,7 @@ func (s *Sender) deliver(ctx context.Context, o Origin, i int, r bot.Reply) erro
 			return s.patch(ctx, o, r)
 		}
 	}
-	_, err = s.create(ctx, o.TenantKey, t, r, uuidFor(o.TenantKey, r.Key, o.EventID, i, t.id))
+	_, err = s.create(ctx, o, t, r, uuidFor(o.TenantKey, r.Key, o.EventID, i, t.id))
 	return err
 }
 

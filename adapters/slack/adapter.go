@@ -23,7 +23,8 @@ type Deliverer interface {
 }
 
 // Profiler reads a user's profile (users.info, cached): name, time zone and
-// locale, so the engine answers in the user's language and time.
+// locale, so the engine answers in the user's language and time, and the
+// manager when a profile field names one (Directory.WithManagerField).
 type Profiler interface {
 	Profile(ctx context.Context, teamID, userID string) (bot.Person, error)
 }

@@ -73,7 +73,8 @@ func parseEnvelope(body []byte) (eventEnvelope, error) {
 // serveEvents answers POST /slack/events: verify, then echo a challenge, or
 // record an event and acknowledge it once it is durable. A failed write
 // answers 500, so Slack retries; a duplicate (a retry, or a redelivery under
-// a new event_id) answers 200 and has no effect.
+// a new event_id) answers 200 and has no effect, and so does an event of a
+// workspace the app is not installed in (see accept).
 func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
 	body, ok := a.readVerified(w, r)
 	if !ok {
@@ -103,9 +104,29 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
 
 // accept records an event the bot must handle and returns once it is
 // durable, so Slack may be acknowledged; other events are only noted. An
-// error means Slack must be told to retry.
+// error means Slack must be told to retry (HTTP 500, or no Socket Mode
+// ack).
+//
+// An event whose team_id is not the installed workspace is refused first,
+// as a slash command or click of another workspace is (sameWorkspace): it
+// never reaches the inbox or the engine, and nothing is made for that
+// tenant; one log line without the event's text says so. It is still
+// acknowledged (HTTP 200, or the Socket Mode ack), as those refusals
+// answer 200: the request is genuine, a retry would be refused alike, and
+// failed deliveries count toward Slack disabling the app's event
+// subscription. When the installed workspace cannot be learned, the event
+// is not acknowledged, so Slack delivers it again later, rather than
+// being dropped or let through.
 func (a *Adapter) accept(ctx context.Context, env eventEnvelope, raw []byte, retry string) error {
 	ev := env.Event
+	switch ok, err := a.installed(ctx, env.TeamID); {
+	case err != nil:
+		return fmt.Errorf("%s event %s: %w", ev.Type, env.EventID, err)
+	case !ok:
+		a.log.WarnContext(ctx, "event of another workspace refused", "team_id", env.TeamID,
+			"event_id", env.EventID, "event_type", ev.Type)
+		return nil
+	}
 	keys := []string{}
 	if env.EventID != "" {
 		keys = append(keys, "slack:ev:"+env.EventID)

@@ -96,8 +96,9 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm acker, evt socketmode.Ev
 }
 
 // socketEvent records an Events API envelope through the HTTP path and
-// acknowledges it once durable; when the write fails it is not
-// acknowledged, and Slack sends it again.
+// acknowledges it once durable; when the write fails, or the installed
+// workspace is unknown, it is not acknowledged, and Slack sends it again.
+// An event of another workspace is acknowledged and dropped (see accept).
 func (a *Adapter) socketEvent(ctx context.Context, sm acker, req socketmode.Request) {
 	env, err := parseEnvelope(req.Payload)
 	if err == nil && env.Type == typeCallback {

@@ -13,14 +13,20 @@ import (
 
 // Directory is users.info behind a cache in People: someone's name, time
 // zone and language, so the engine answers in the user's language and the
-// scheduler sends at the user's local time.
+// scheduler sends at the user's local time; with WithManagerField, also
+// their manager, from users.profile.get.
 type Directory struct {
-	api     outboundAPI
-	people  People
-	ttl     time.Duration
-	now     func() time.Time
-	timeout time.Duration
-	log     *slog.Logger
+	api          outboundAPI
+	people       People
+	ttl          time.Duration
+	now          func() time.Time
+	timeout      time.Duration
+	log          *slog.Logger
+	managerField string // custom profile field id (Xf…); "" reads no manager
+	// holds keeps a method Slack answered 429 for unused until its
+	// Retry-After, as the Sender does: meanwhile profiles come from the
+	// cache, and no call is made.
+	holds holds
 }
 
 // NewDirectory builds a Directory whose profiles are fetched again once
@@ -51,28 +57,32 @@ func (d *Directory) WithLog(log *slog.Logger) *Directory {
 }
 
 // Profile is the person userID of the workspace teamID: from the cache
-// when fresh, else from users.info and saved. What the user chose in
-// pipbot wins over Slack: a stored language is kept, Slack's only fills an
-// empty one (so once set it stays until the user changes it in pipbot);
-// the manager and the HR flag are pipbot's, Slack has neither. When Slack
-// fails, a cached profile, however old, is the answer.
+// when fresh, else from users.info (and users.profile.get, with a manager
+// field) and saved. What the user chose in pipbot wins over Slack: a
+// stored language is kept, Slack's only fills an empty one (so once set it
+// stays until the user changes it in pipbot); the HR flag is pipbot's. The
+// manager is Slack's: the configured field's user, else none, whatever an
+// older row says (see WithManagerField). When Slack fails or is rate
+// limited, a cached profile, however old, is the answer.
 func (d *Directory) Profile(ctx context.Context, teamID, userID string) (bot.Person, error) {
 	tenant := tenantOf(teamID)
 	cached, err := d.people.Person(ctx, tenant, userID)
 	have := err == nil
+	if have && d.managerField == "" {
+		cached.ManagerID = "" // a row from when a field was configured
+	}
 	now := d.now()
 	if have && !cached.UpdatedAt.IsZero() && now.Sub(cached.UpdatedAt) < d.ttl {
 		return cached, nil
 	}
-	u, err := d.fetch(ctx, userID)
+	p, err := d.refresh(ctx, teamID, userID, cached)
 	if err != nil {
 		if have {
-			d.log.Warn("users.info failed, using the cached profile", "tenant", tenant, "user_id", userID, "err", err)
+			d.log.Warn("profile refresh failed, using the cached profile", "tenant", tenant, "user_id", userID, "err", err)
 			return cached, nil
 		}
 		return bot.Person{}, fmt.Errorf("profile %s: %w", userID, err)
 	}
-	p := mergeUser(cached, u)
 	p.Tenant, p.ID, p.UpdatedAt = tenant, userID, now
 	if err := d.people.SavePerson(ctx, p); err != nil {
 		d.log.Warn("profile not cached", "tenant", tenant, "user_id", userID, "err", err)
@@ -80,13 +90,69 @@ func (d *Directory) Profile(ctx context.Context, teamID, userID string) (bot.Per
 	return p, nil
 }
 
-// fetch reads one user with their locale.
-func (d *Directory) fetch(ctx context.Context, userID string) (*slack.User, error) {
+// refresh is cached updated from Slack: users.info, then the manager
+// field. Either failing fails the refresh, so a profile is never saved
+// with a manager Slack did not say.
+func (d *Directory) refresh(ctx context.Context, teamID, userID string, cached bot.Person) (bot.Person, error) {
+	if err := d.held(teamID); err != nil {
+		return bot.Person{}, err
+	}
+	u, err := d.fetch(ctx, teamID, userID)
+	if err != nil {
+		return bot.Person{}, err
+	}
+	p := mergeUser(cached, u)
+	if p.ManagerID, err = d.manager(ctx, teamID, userID); err != nil {
+		return bot.Person{}, err
+	}
+	return p, nil
+}
+
+// held fails when a method a refresh needs is held after a 429.
+func (d *Directory) held(teamID string) error {
+	methods := []string{"users.info"}
+	if d.managerField != "" {
+		methods = append(methods, "users.profile.get")
+	}
+	for _, m := range methods {
+		if wait := d.holds.left(directoryKey(teamID, m)); wait > 0 {
+			return fmt.Errorf("%s: rate limited for another %v", m, wait.Round(time.Millisecond))
+		}
+	}
+	return nil
+}
+
+// call makes one Web API call of method, bounded by d.timeout; a 429
+// holds the method for its Retry-After. A refresh is not retried here:
+// the caller (a command waiting for its actor) cannot wait that long, and
+// the next lookup after the hold tries again.
+func (d *Directory) call(ctx context.Context, teamID, method string, do func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
-	u, err := d.api.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
+	err := do(ctx)
+	if o, wait := judgeOutcome(err); o == callLimited {
+		d.holds.hold(directoryKey(teamID, method), wait)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("users.info: %w", err)
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	return nil
+}
+
+// directoryKey names a method's hold in a workspace, as Slack counts its
+// limits: per method, workspace and app.
+func directoryKey(teamID, method string) string { return "slack:" + teamID + ":api:" + method }
+
+// fetch reads one user with their locale.
+func (d *Directory) fetch(ctx context.Context, teamID, userID string) (*slack.User, error) {
+	var u *slack.User
+	err := d.call(ctx, teamID, "users.info", func(ctx context.Context) error {
+		var err error
+		u, err = d.api.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	if u == nil || u.ID == "" {
 		return nil, fmt.Errorf("users.info: answer without a user")

@@ -123,7 +123,17 @@ func (a *Adapter) handle(ctx context.Context, d bot.Delivery) {
 		a.settle(ctx, a.handleUI(ctx, d))
 		return
 	}
-	if env, err := parseEnvelope(d.Payload); err == nil && env.Event.Type == eventHomeOpen {
+	env, err := parseEnvelope(d.Payload)
+	if err == nil {
+		// accept refuses other workspaces' events; a row recorded before it
+		// did is dropped here, never run.
+		if ok, ierr := a.installed(ctx, env.TeamID); ierr == nil && !ok {
+			a.log.WarnContext(ctx, "delivery of another workspace dropped", "team_id", env.TeamID, "event_id", env.EventID)
+			a.finish(ctx, d)
+			return
+		}
+	}
+	if err == nil && env.Event.Type == eventHomeOpen {
 		a.refreshHome(ctx, env.TeamID, env.Event.User)
 		a.finish(ctx, d)
 		return

@@ -92,3 +92,20 @@ func (a *Adapter) sameWorkspace(ctx context.Context, payloadTeam, userTeam strin
 	}
 	return true, ""
 }
+
+// errInstallationUnknown is an event that arrived while the installed
+// workspace could not be learned (auth.test failing, Options.TeamID empty).
+var errInstallationUnknown = errors.New("installed workspace unknown")
+
+// installed reports whether teamID is the workspace the app is installed
+// in; err is errInstallationUnknown (wrapped) when that cannot be learned.
+func (a *Adapter) installed(ctx context.Context, teamID string) (bool, error) {
+	w, err := a.self.get(ctx, a.ident)
+	if w.TeamID == "" {
+		if err == nil {
+			return false, errInstallationUnknown
+		}
+		return false, fmt.Errorf("%w: %w", errInstallationUnknown, err)
+	}
+	return teamID != "" && teamID == w.TeamID, nil
+}

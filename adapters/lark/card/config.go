@@ -43,8 +43,16 @@ func header(m bot.Message) element {
 // config is the card's global behaviour. JSON 2.0 accepts only shared cards
 // (update_multi true). Forwarded cards never accept clicks; private plan
 // cards cannot be forwarded at all, so plan content stays where the engine
-// sent it. The summary is the chat-list preview; a private card's preview
+// sent it: this is the one place that decides it, from Options.Private,
+// for every card the adapter sends, patches, updates or answers a click
+// with. The summary is the chat-list preview; a private card's preview
 // names no plan content, since it shows in notifications.
+//
+// enable_forward (Boolean, default true: "是否允许转发卡片") and
+// enable_forward_interaction (Boolean, default false) are attributes of
+// the JSON 2.0 config, where unknown attributes are errors: 卡片 JSON 2.0
+// 结构, https://open.feishu.cn/document/feishu-cards/card-json-v2-structure
+// (config section).
 func config(m bot.Message, o Options) element {
 	c := element{
 		"update_multi":               true,

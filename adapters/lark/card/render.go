@@ -24,8 +24,9 @@ const (
 type Options struct {
 	// Locale is the reader's language, for the few words the renderer adds.
 	Locale bot.Locale
-	// Private marks personal plan content: the card cannot be forwarded.
-	// Forwarded cards never accept clicks either way.
+	// Private marks personal plan content: the card cannot be forwarded
+	// (config "enable_forward": false; see config). Forwarded cards never
+	// accept clicks either way.
 	Private bool
 	// Interactive renders buttons and forms; false drops them, e.g. for a
 	// card shown in a group or a decided approval that lost its buttons.

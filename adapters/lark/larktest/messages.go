@@ -152,7 +152,8 @@ func (s *Server) patchMessage(r *http.Request, app string) reply {
 }
 
 // parseCard checks a card sent as a JSON string: at most 30 KB, an object,
-// schema 2.0.
+// schema 2.0, a config of known attributes only (JSON 2.0 refuses unknown
+// ones).
 func parseCard(content string) (map[string]any, reply, bool) {
 	if len(content) > maxCard {
 		return nil, fail(http.StatusBadRequest, CodeTooLong, "The length of the message content reaches its limit."), false
@@ -164,7 +165,40 @@ func parseCard(content string) (map[string]any, reply, bool) {
 	if card["schema"] != "2.0" {
 		return nil, fail(http.StatusBadRequest, CodeCardInvalid, "Failed to create card content, ext=card schema must be 2.0."), false
 	}
+	if problem := checkConfig(card["config"]); problem != "" {
+		return nil, fail(http.StatusBadRequest, CodeCardInvalid, "Failed to create card content, ext="+problem+"."), false
+	}
 	return card, reply{}, true
+}
+
+// configAttrs are the attributes of a JSON 2.0 card's config and whether
+// each is a Boolean (卡片 JSON 2.0 结构,
+// https://open.feishu.cn/document/feishu-cards/card-json-v2-structure).
+var configAttrs = map[string]bool{
+	"streaming_mode": true, "streaming_config": false, "summary": false, "locales": false,
+	"enable_forward": true, "update_multi": true, "width_mode": false,
+	"use_custom_translation": true, "enable_forward_interaction": true, "style": false,
+}
+
+// checkConfig says what is wrong with a card's config, "" when nothing.
+func checkConfig(v any) string {
+	if v == nil {
+		return ""
+	}
+	cfg, isObject := v.(map[string]any)
+	if !isObject {
+		return "config must be an object"
+	}
+	for k, val := range cfg {
+		boolean, known := configAttrs[k]
+		if !known {
+			return "unknown config attribute " + k
+		}
+		if _, isBool := val.(bool); boolean && !isBool {
+			return "config attribute " + k + " must be a boolean"
+		}
+	}
+	return ""
 }
 
 // shared reports whether a card sets config.update_multi, which updating it

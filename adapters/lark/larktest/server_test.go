@@ -114,17 +114,24 @@ func TestCreateValidates(t *testing.T) {
 	c := client(s, larktest.AppSecret, 5*time.Second)
 	big := cardJSON(strings.Repeat("x", 31<<10))
 	v1, _ := json.Marshal(map[string]any{"elements": []any{}})
+	withConfig := func(cfg map[string]any) string {
+		b, _ := json.Marshal(map[string]any{"schema": "2.0", "config": cfg, "body": map[string]any{"elements": []any{}}})
+		return string(b)
+	}
 	tests := []struct {
 		name, idType, id, msgType, content, uuid string
 		code                                     int
 	}{
 		{"card over 30 KB", "open_id", "ou_a", "interactive", big, "", larktest.CodeTooLong},
 		{"card schema 1.0", "open_id", "ou_a", "interactive", string(v1), "", larktest.CodeCardInvalid},
+		{"unknown config attribute", "open_id", "ou_a", "interactive", withConfig(map[string]any{"update_multi": true, "forward": false}), "", larktest.CodeCardInvalid},
+		{"enable_forward not a boolean", "open_id", "ou_a", "interactive", withConfig(map[string]any{"update_multi": true, "enable_forward": "false"}), "", larktest.CodeCardInvalid},
 		{"content not JSON", "open_id", "ou_a", "interactive", "{", "", larktest.CodeBadRequest},
 		{"chat id as open id", "open_id", "oc_a", "interactive", cardJSON("x"), "", larktest.CodeBadRequest},
 		{"unknown msg_type", "chat_id", "oc_a", "post", "{}", "", larktest.CodeBadRequest},
 		{"uuid over 50", "chat_id", "oc_a", "text", `{"text":"x"}`, strings.Repeat("u", 51), larktest.CodeBadRequest},
 		{"text", "chat_id", "oc_a", "text", `{"text":"hello"}`, "", 0},
+		{"unforwardable card", "chat_id", "oc_a", "interactive", withConfig(map[string]any{"update_multi": true, "enable_forward": false, "enable_forward_interaction": false}), "", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,8 +141,8 @@ func TestCreateValidates(t *testing.T) {
 			}
 		})
 	}
-	if msgs := s.Messages(); len(msgs) != 1 || msgs[0].Text != "hello" {
-		t.Errorf("messages = %+v, want only the text", msgs)
+	if msgs := s.Messages(); len(msgs) != 2 || msgs[0].Text != "hello" || msgs[1].MsgType != "interactive" {
+		t.Errorf("messages = %+v, want only the text and the unforwardable card", msgs)
 	}
 }
 

@@ -33,7 +33,8 @@ type Limits struct {
 
 // Slack is what Slack documents, taking each "+" at its floor: chat.update,
 // conversations.open and conversations.history Tier 3 (50/min);
-// chat.postEphemeral, views.* and users.info Tier 4 (100/min);
+// chat.postEphemeral, views.*, users.info and users.profile.get Tier 4
+// (100/min);
 // chat.postMessage 1/s per channel after a burst of 3. For the unpublished
 // workspace-wide limit it assumes 10/s after a burst of 20 (about 600/min),
 // the order of magnitude reports of Slack's behaviour suggest; the
@@ -45,7 +46,7 @@ func Slack() Limits {
 		PerMinute: map[string]int{
 			"chat.update": 50, "conversations.open": 50, "conversations.history": 50,
 			"chat.postEphemeral": 100, "views.open": 100, "views.update": 100, "views.publish": 100,
-			"users.info": 100,
+			"users.info": 100, "users.profile.get": 100,
 		},
 	}
 }

@@ -1,7 +1,7 @@
 // Package slacktest is an in-process fake of the Slack Web API for tests:
 // auth.test, conversations.open and .history, chat.postMessage,
-// .postEphemeral and .update, views.open, .update and .publish, users.info
-// and apps.connections.open, with Slack's rate limits (429 with
+// .postEphemeral and .update, views.open, .update and .publish, users.info,
+// users.profile.get and apps.connections.open, with Slack's rate limits (429 with
 // Retry-After), its error answers ({"ok":false,"error":…} with HTTP 200),
 // trigger ids that expire after 3 s and work once, and a switch that loses
 // the answer to a call which took effect. slack-go is pointed at it with
@@ -13,6 +13,7 @@ package slacktest
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -67,12 +68,13 @@ type Option func(*Server)
 // lifetimes, message timestamps, tz_offset.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
-// WithUsers adds people users.info, conversations.open and
-// chat.postEphemeral know. With none, any U… id is accepted by the latter
-// two.
+// WithUsers adds people users.info, users.profile.get, conversations.open
+// and chat.postEphemeral know. With none, any U… id is accepted by the
+// latter two.
 func WithUsers(users ...User) Option {
 	return func(s *Server) {
 		for _, u := range users {
+			u.Fields = maps.Clone(u.Fields)
 			s.users[u.ID] = u
 		}
 	}
@@ -237,5 +239,6 @@ func (s *Server) routes() map[string]handler {
 		"views.update":          s.viewsUpdate,
 		"views.publish":         s.viewsPublish,
 		"users.info":            s.usersInfo,
+		"users.profile.get":     s.usersProfileGet,
 	}
 }

@@ -1,6 +1,10 @@
 package slacktest
 
-import "time"
+import (
+	"maps"
+	"strings"
+	"time"
+)
 
 // User is someone users.info knows.
 type User struct {
@@ -12,6 +16,10 @@ type User struct {
 	Locale   string // e.g. "zh-CN", "en-US"; returned with include_locale=true
 	Deleted  bool
 	IsBot    bool
+	// Fields are the custom profile fields set for the user, by field id
+	// (Xf…): their values, e.g. a "user" field's user id. Only
+	// users.profile.get returns them, as on Slack.
+	Fields map[string]string
 }
 
 // usersInfo answers users.info: a configured user, with tz_offset at the
@@ -46,6 +54,75 @@ func (s *Server) usersInfo(in request) reply {
 	return ok(map[string]any{"user": user})
 }
 
+// usersProfileGet answers users.profile.get: the user's profile with
+// their custom fields, as {"value":…,"alt":""} by field id, and "fields":
+// [] when none is set (Slack answers an empty list, not an object). Without
+// a user it is the caller's, the bot's. Labels (include_labels) are not
+// known here and never returned.
+func (s *Server) usersProfileGet(in request) reply {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rep, admitted := s.admit("users.profile.get", s.now()); !admitted {
+		return rep
+	}
+	id := in.get("user")
+	if id == "" {
+		id = BotUserID
+	}
+	u, known := s.users[id]
+	switch {
+	case !known && id == BotUserID:
+		u = User{ID: BotUserID, Name: "pipbot", RealName: "pipbot", IsBot: true}
+	case !known:
+		return fail("user_not_found")
+	}
+	team := u.TeamID
+	if team == "" {
+		team = TeamID
+	}
+	var fields any = []any{}
+	if len(u.Fields) > 0 {
+		m := map[string]any{}
+		for k, v := range u.Fields {
+			m[k] = map[string]any{"value": v, "alt": ""}
+		}
+		fields = m
+	}
+	first, last, _ := strings.Cut(u.RealName, " ")
+	return ok(map[string]any{"profile": map[string]any{
+		"title": "", "phone": "", "skype": "",
+		"real_name": u.RealName, "real_name_normalized": u.RealName,
+		"display_name": u.Name, "display_name_normalized": u.Name,
+		"first_name": first, "last_name": last,
+		"fields": fields, "status_text": "", "status_emoji": "", "status_expiration": 0,
+		"avatar_hash": "", "team": team,
+	}})
+}
+
+// SetField sets (or, with an empty value, clears) custom profile field
+// fieldID of the known user userID, as when they or an admin edit their
+// profile; it reports whether the user is known.
+func (s *Server) SetField(userID, fieldID, value string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, known := s.users[userID]
+	if !known {
+		return false
+	}
+	fields := maps.Clone(u.Fields)
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	if value == "" {
+		delete(fields, fieldID)
+	} else {
+		fields[fieldID] = value
+	}
+	u.Fields = fields
+	s.users[userID] = u
+	return true
+}
+
 // authTest answers auth.test for the bot token: the workspace and the bot.
 func (s *Server) authTest(request) reply {
 	return ok(map[string]any{"url": "https://fake.slack.test/", "team": TeamName, "user": "pipbot",
@@ -76,5 +153,6 @@ func (s *Server) SetSocketURL(url string) {
 func (s *Server) SetUser(u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	u.Fields = maps.Clone(u.Fields)
 	s.users[u.ID] = u
 }
