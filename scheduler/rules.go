@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/pipbot/pipbot/bot"
 )
 
 // Rules are one tenant's reminder settings: when each job fires, in the
@@ -33,6 +35,11 @@ type Rules struct {
 	EndingTime     string  `yaml:"ending_time"`
 	ArchiveDays    int     `yaml:"archive_days"` // archive reminder: working days after an interview
 	ArchiveTime    string  `yaml:"archive_time"`
+
+	// The tenant's process settings, which the engine reads (Policy).
+	Approval       string `yaml:"approval"`        // "manager" or "manager+hr": HR as a second, sequential approver
+	AdjustOverride bool   `yaml:"adjust_override"` // HR may confirm a target adjustment past the quarterly band
+	TeamVisible    bool   `yaml:"team_visible"`    // new plans count in their team group's summary by default
 }
 
 // DefaultRules are the schedules of DESIGN.md.
@@ -42,7 +49,15 @@ func DefaultRules() Rules {
 		WeeklyDay: Weekday(time.Friday), WeeklyTime: "17:00", EscalationTime: "10:00", EscalateHR: true,
 		MonthlyDay: 25, MonthlyTime: "10:00", MonthlyGrace: 2,
 		EndingDays: 3, EndingTime: "10:00", ArchiveDays: 1, ArchiveTime: "10:00",
+		Approval: string(bot.ApproveManager),
 	}
+}
+
+// Policy is the part of the rules the engine applies: approvals, the
+// adjustment override, team-summary default and the interview notice days.
+func (r Rules) Policy() bot.Policy {
+	return bot.Policy{Approval: bot.Approval(r.Approval), AdjustOverride: r.AdjustOverride,
+		TeamVisible: r.TeamVisible, NoticeDays: r.NoticeDays}
 }
 
 // Weekday is a time.Weekday written by name in rule files ("friday", "周五").
@@ -109,6 +124,9 @@ func (r Rules) Validate() error {
 	}
 	if d, err := time.ParseDuration(r.NoticeDeadline); err != nil || d < 0 || d > 48*time.Hour {
 		errs = append(errs, fmt.Errorf("notice_deadline: %q: want a duration between 0 and 48h, e.g. 2h", r.NoticeDeadline))
+	}
+	if a := bot.Approval(r.Approval); a != bot.ApproveManager && a != bot.ApproveManagerHR {
+		errs = append(errs, fmt.Errorf("approval: %q: want manager or manager+hr", r.Approval))
 	}
 	if r.WeeklyDay < Weekday(time.Monday) || r.WeeklyDay > Weekday(time.Friday) {
 		errs = append(errs, fmt.Errorf("weekly_day: %s: want monday … friday", time.Weekday(r.WeeklyDay)))
@@ -180,6 +198,14 @@ func NewRuleBook(def Rules, tenants map[string]Rules) (*RuleBook, error) {
 
 // For returns the rules of tenant.
 func (b *RuleBook) For(tenant string) Rules { return b.of(tenant).Rules }
+
+// Policy is the engine's settings for tenant; a nil book gives the defaults.
+func (b *RuleBook) Policy(tenant string) bot.Policy {
+	if b == nil {
+		return DefaultRules().Policy()
+	}
+	return b.For(tenant).Policy()
+}
 
 func (b *RuleBook) of(tenant string) compiled {
 	if c, ok := b.tenants[tenant]; ok {

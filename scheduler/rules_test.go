@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pipbot/pipbot/bot"
 	"github.com/pipbot/pipbot/scheduler"
 )
 
@@ -99,5 +100,31 @@ func TestLoadRulesFile(t *testing.T) {
 	}
 	if _, err := scheduler.LoadRules(path + ".missing"); err == nil || !strings.Contains(err.Error(), "read rules") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestRulesPolicy: the rule file carries each tenant's process settings,
+// which the engine reads; the defaults are manager-only approval, no
+// adjustment override and plans out of team summaries.
+func TestRulesPolicy(t *testing.T) {
+	b, err := scheduler.ParseRules([]byte(`
+default: {team_visible: true}
+tenants:
+  "lark:strict": {approval: manager+hr, adjust_override: true, notice_days: 5}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := (*scheduler.RuleBook)(nil).Policy("x"); got != (bot.Policy{Approval: bot.ApproveManager, NoticeDays: 3}) {
+		t.Errorf("no rules file: %+v", got)
+	}
+	if got := b.Policy("slack:other"); got != (bot.Policy{Approval: bot.ApproveManager, TeamVisible: true, NoticeDays: 3}) {
+		t.Errorf("default section: %+v", got)
+	}
+	if got := b.Policy("lark:strict"); got != (bot.Policy{Approval: bot.ApproveManagerHR, AdjustOverride: true, TeamVisible: true, NoticeDays: 5}) {
+		t.Errorf("tenant section: %+v", got)
+	}
+	if _, err := scheduler.ParseRules([]byte(`default: {approval: hr-only}`)); err == nil || !strings.Contains(err.Error(), "approval") {
+		t.Errorf("a bad approval setting was accepted: %v", err)
 	}
 }

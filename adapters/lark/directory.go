@@ -13,6 +13,10 @@ import (
 	"github.com/pipbot/pipbot/bot"
 )
 
+// codeNoUserAuthority is the contact API's answer for a user who does not
+// exist or is outside the app's availability range.
+const codeNoUserAuthority = 41050
+
 // Directory is the contact API behind a cache in People: who someone is,
 // and who their manager is in the org chart, so a plan can default its
 // approver to it. It also says what kind of chat a chat is.
@@ -89,7 +93,13 @@ func (d *Directory) fetch(ctx context.Context, openID string) (*larkcontact.User
 	}
 	if !resp.Success() {
 		res := resultOf(resp.ApiResp, resp.CodeError)
-		return nil, &APIError{Op: "get user", Status: res.status, Code: res.code, Msg: res.msg}
+		ae := &APIError{Op: "get user", Status: res.status, Code: res.code, Msg: res.msg}
+		if res.code == codeNoUserAuthority {
+			// Unknown, or outside the app's availability range: to the
+			// engine that person does not exist.
+			return nil, fmt.Errorf("%w: %w", bot.ErrNotFound, ae)
+		}
+		return nil, ae
 	}
 	if resp.Data == nil || resp.Data.User == nil {
 		return nil, fmt.Errorf("get user: answer without a user")

@@ -61,8 +61,8 @@ func TestDirectoryFallsBackToCache(t *testing.T) {
 	}
 	_, err := d.Profile(context.Background(), "tk", "ou_nobody")
 	var ae *APIError
-	if !errors.As(err, &ae) || ae.Code != larktest.CodeNoUserAuthority {
-		t.Errorf("unknown user: err = %v, want the API's code", err)
+	if !errors.As(err, &ae) || ae.Code != larktest.CodeNoUserAuthority || !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("unknown user: err = %v, want the API's code, read by the engine as no such person", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -151,6 +152,10 @@ func (d *Directory) fetch(ctx context.Context, teamID, userID string) (*slack.Us
 		u, err = d.api.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
 		return err
 	})
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "user_not_found" {
+		return nil, fmt.Errorf("users.info %s: %w", userID, bot.ErrNotFound)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,7 @@
 package slack
 
 import (
-	"strings"
+	"errors"
 	"testing"
 	"time"
 
@@ -98,7 +98,7 @@ func TestDirectoryLocales(t *testing.T) {
 func TestDirectoryUnknownUser(t *testing.T) {
 	clk := &outClock{t: time.Now()}
 	d, _ := outDirectory(t, clk, newOutPeople())
-	if _, err := d.Profile(outCtx, slacktest.TeamID, "U404"); err == nil || !strings.Contains(err.Error(), "user_not_found") {
-		t.Errorf("unknown user: %v, want user_not_found", err)
+	if _, err := d.Profile(outCtx, slacktest.TeamID, "U404"); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("unknown user: %v, want bot.ErrNotFound, which the engine reads as no such person", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/pipbot/pipbot/bot"
 	"github.com/pipbot/pipbot/config"
+	"github.com/pipbot/pipbot/scheduler"
+	"github.com/pipbot/pipbot/scheduler/calendar"
 	"github.com/pipbot/pipbot/storage"
 )
 
@@ -22,9 +24,14 @@ type app struct {
 	redis   *storage.Redis
 	metrics *metrics
 	engine  *bot.Engine
-	lark    *larkPlatform  // nil unless a Feishu/Lark app is configured
-	slack   *slackPlatform // nil unless a Slack app is configured
-	sched   *schedule      // nil outside serve
+	// The organisation: the working-day calendar, per-tenant rules (nil:
+	// the defaults) and the platform directories the engine looks people up in.
+	calendar *calendar.Calendar
+	rules    *scheduler.RuleBook
+	profiles *profileRouter
+	lark     *larkPlatform  // nil unless a Feishu/Lark app is configured
+	slack    *slackPlatform // nil unless a Slack app is configured
+	sched    *schedule      // nil outside serve
 }
 
 // newApp opens and migrates cfg.DB, opens cfg.Redis (embedded when empty)
@@ -80,8 +87,15 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...ap
 		defer cancel()
 		a.sched.planner.PlanChanged(ctx, tenant, planID)
 	}
+	clock := time.Now
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if o.Clock != nil {
+		clock = o.Clock
+	}
+	if err = a.organisation(&o, clock); err != nil {
+		return nil, err
 	}
 	a.engine = bot.New(o)
 	return a, nil

@@ -43,6 +43,7 @@ func runChat(ctx context.Context, e *env, args []string) (err error) {
 		where = "数据库 · database: 临时，退出即删除 · temporary, deleted on exit"
 	}
 	cfg.DB, cfg.Redis = dsn, ""
+	cfg.HR = append(cfg.HR, demoHR...)
 
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {

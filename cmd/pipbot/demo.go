@@ -20,20 +20,27 @@ type demoMember struct {
 	zh, en string // role in each language
 }
 
-// demoOrg is the organisation `pipbot chat` starts with: an employee and
-// their manager, HR, a mentor, and an English-speaking employee.
+// demoOrg is the organisation `pipbot chat` starts with, its reporting
+// lines as a platform directory would give them: an employee and their
+// manager, the manager's director, HR (an HR admin), a mentor, and an
+// English-speaking employee.
 func demoOrg() []demoMember {
-	p := func(id, name, manager string, locale bot.Locale, hr bool) bot.Person {
-		return bot.Person{Tenant: demoTenant, ID: id, Name: name, ManagerID: manager, Locale: locale, HR: hr}
+	p := func(id, name, manager string, locale bot.Locale) bot.Person {
+		return bot.Person{Tenant: demoTenant, ID: id, Name: name, ManagerID: manager, Locale: locale}
 	}
 	return []demoMember{
-		{p("zhangsan", "张三", "wang", "", false), "员工，经理是王经理", "employee, reports to 王经理"},
-		{p("wang", "王经理", "", "", false), "经理", "manager"},
-		{p("lin", "林HR", "", "", true), "HR", "HR"},
-		{p("li", "李导师", "", "", false), "导师", "mentor"},
-		{p("sam", "Sam", "wang", bot.LocaleEN, false), "员工（英文），经理是王经理", "employee (English), reports to 王经理"},
+		{p("zhangsan", "张三", "wang", ""), "员工，经理是王经理", "employee, reports to 王经理"},
+		{p("wang", "王经理", "zhao", ""), "经理，上级是赵总监", "manager, reports to 赵总监"},
+		{p("zhao", "赵总监", "", ""), "总监", "director"},
+		{p("lin", "林HR", "zhao", ""), "HR（管理员）", "HR (admin)"},
+		{p("li", "李导师", "zhao", ""), "导师", "mentor"},
+		{p("sam", "Sam", "wang", bot.LocaleEN), "员工（英文），经理是王经理", "employee (English), reports to 王经理"},
 	}
 }
+
+// demoHR is the demo's break-glass HR list (PIPBOT_HR): 林HR, who can
+// grant and revoke HR in chat.
+var demoHR = []string{bot.PlatformConsole + ":lin"}
 
 // demoPeople lists the demo organisation; the console starts as the first.
 func demoPeople() []bot.Person {

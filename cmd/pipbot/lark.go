@@ -43,6 +43,7 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 	client := lark.NewClient(c.AppID, c.AppSecret.Reveal(), base, larkCallTimeout)
 	locale, _ := bot.ParseLocale(a.cfg.Locale)
 	dir := lark.NewDirectory(client, a.db, larkProfileTTL, now).WithLog(log)
+	a.profiles.byPlatform[bot.PlatformLark] = dir
 	sender := lark.NewSender(lark.SenderOptions{Client: client, AppID: c.AppID, Limiter: a.redis, People: a.db,
 		Locale: locale, Log: log})
 	botID, botName, err := lark.BotInfo(ctx, client)

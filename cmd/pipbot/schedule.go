@@ -35,23 +35,7 @@ type schedule struct {
 // newSchedule builds the scheduler from the configuration: PIPBOT_CALENDAR
 // (working-day overrides) and PIPBOT_RULES (per-tenant reminder rules).
 func (a *app) newSchedule(now func() time.Time) (*schedule, error) {
-	var overrides map[string][]calendar.Override
-	if a.cfg.Calendar != "" {
-		var err error
-		if overrides, err = calendar.LoadOverrides(a.cfg.Calendar); err != nil {
-			return nil, fmt.Errorf("PIPBOT_CALENDAR: %w", err)
-		}
-	}
-	cal, err := calendar.New(calendar.Options{Now: now, Log: a.log, Overrides: overrides})
-	if err != nil {
-		return nil, fmt.Errorf("calendar: %w", err)
-	}
-	var rules *scheduler.RuleBook
-	if a.cfg.Rules != "" {
-		if rules, err = scheduler.LoadRules(a.cfg.Rules); err != nil {
-			return nil, fmt.Errorf("PIPBOT_RULES: %w", err)
-		}
-	}
+	cal, rules := a.calendar, a.rules // loaded by newApp, which the engine shares
 	log := a.log.With("component", "scheduler")
 	planner, err := scheduler.NewPlanner(scheduler.PlannerOptions{Source: a.db, Reminders: a.db, Calendar: cal, Rules: rules,
 		TZ: a.cfg.Location(), HR: a.cfg.HR, Clock: now, Log: log})

@@ -41,10 +41,12 @@ func (a *app) newSlack(ctx context.Context, now func() time.Time) (*slackPlatfor
 	locale, _ := bot.ParseLocale(a.cfg.Locale)
 	sender := slack.NewSender(slack.SenderOptions{Client: client, Limiter: a.redis, Sent: a.redis, DMs: a.redis,
 		People: a.db, Locale: locale, Log: log, Clock: now})
+	dir := slack.NewDirectory(client, a.db, 24*time.Hour, now).WithLog(log).WithManagerField(c.ManagerField)
+	a.profiles.byPlatform[bot.PlatformSlack] = dir
 	ad, err := slack.New(slack.Options{
 		BotToken: c.BotToken.Reveal(), SigningSecret: c.SigningSecret.Reveal(), AppToken: c.AppToken.Reveal(),
 		APIURL: c.APIURL, Engine: a.engine, Inbox: a.db, Deliverer: sender,
-		Profiler: slack.NewDirectory(client, a.db, 24*time.Hour, now), Client: client, Log: log, Clock: now,
+		Profiler: dir, Client: client, Log: log, Clock: now,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("slack adapter: %w", err)
