@@ -66,9 +66,11 @@ type AuditCheck struct {
 	Tenant  string
 	Checked int // entries looked at
 	// Broken is empty when the chain verifies; otherwise it says what is
-	// wrong with the first broken entry: "hash" (its content changed),
-	// "link" (its predecessor changed, was removed or one was slipped in),
-	// "missing" (entries are absent, the newest ones included).
+	// wrong with the first broken entry: "hash" (its content changed; for
+	// the newest entry, also when the store's record of the chain's end
+	// holds another hash), "link" (its predecessor was changed and rehashed,
+	// or it was slipped in past the chain's end), "missing" (no entry has
+	// this place: one was removed, the newest ones included).
 	Broken    string
 	BrokenSeq int64 // the first broken entry's place in the tenant's chain
 	BrokenID  int64 // its row id, 0 when the entry itself is missing

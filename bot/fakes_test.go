@@ -249,6 +249,9 @@ func (s *memStore) VerifyAudit(_ context.Context, tenant string, _ int64) (bot.A
 		c.Checked++
 		seq++
 		switch {
+		case x.Seq > seq:
+			c.Broken, c.BrokenSeq = "missing", seq
+			return c, nil
 		case x.ComputeHash() != x.Hash:
 			c.Broken = "hash"
 		case x.Seq != seq || x.PrevHash != prev:

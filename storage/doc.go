@@ -9,4 +9,9 @@
 // UTC and truncated to milliseconds (MySQL DATETIME(3)); a zero time.Time is
 // stored as NULL and read back as zero. The store never sets timestamps
 // itself: the engine's clock does.
+//
+// The audit log is a hash chain per tenant: AppendAudit seals each entry
+// after the tenant's head row, which it locks for the rest of the
+// transaction (audit.go, audit_chain.go), and VerifyAudit finds the first
+// entry changed, removed or slipped in with SQL (audit_verify.go).
 package storage

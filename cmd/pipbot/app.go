@@ -32,6 +32,9 @@ type app struct {
 	lark     *larkPlatform  // nil unless a Feishu/Lark app is configured
 	slack    *slackPlatform // nil unless a Slack app is configured
 	sched    *schedule      // nil outside serve
+	// auditEvery is how often runPlatforms verifies the audit chains
+	// (auditVerifyEvery; tests shorten it).
+	auditEvery time.Duration
 }
 
 // newApp opens and migrates cfg.DB, opens cfg.Redis (embedded when empty)
@@ -53,7 +56,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...ap
 	if !ok {
 		return nil, fmt.Errorf("unsupported locale %q", cfg.Locale)
 	}
-	a := &app{cfg: cfg, log: log, metrics: newMetrics()}
+	a := &app{cfg: cfg, log: log, metrics: newMetrics(), auditEvery: auditVerifyEvery}
 	defer func() {
 		if err != nil {
 			_ = a.Close()

@@ -38,7 +38,7 @@ func TestUsage(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", args, err)
 		}
-		for _, name := range []string{"serve", "chat", "migrate", "jobs", "calendar", "version", "--config"} {
+		for _, name := range []string{"serve", "chat", "migrate", "jobs", "audit", "calendar", "version", "--config"} {
 			if !strings.Contains(out, name) {
 				t.Errorf("%q: usage does not mention %s:\n%s", args, name, out)
 			}

@@ -19,6 +19,7 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	commands *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	auditOK  *prometheus.GaugeVec
 }
 
 var _ bot.Observer = (*metrics)(nil)
@@ -43,11 +44,15 @@ func newMetrics() *metrics {
 			Help:    "Time the engine took to handle a command or card action.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"command"}),
+		auditOK: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "pipbot_audit_chain_ok",
+			Help: "Whether the tenant's audit log hash chain verified at the last check (1) or is broken (0).",
+		}, []string{"tenant"}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.commands, m.duration,
+		m.requests, m.commands, m.duration, m.auditOK,
 	)
 	return m
 }
@@ -60,6 +65,15 @@ func (m *metrics) CommandHandled(name string, code bot.Code, took time.Duration)
 	}
 	m.commands.WithLabelValues(name, outcome).Inc()
 	m.duration.WithLabelValues(name).Observe(took.Seconds())
+}
+
+// auditChecked records the outcome of verifying a tenant's audit chain.
+func (m *metrics) auditChecked(c bot.AuditCheck) {
+	ok := 0.0
+	if c.OK() {
+		ok = 1
+	}
+	m.auditOK.WithLabelValues(c.Tenant).Set(ok)
 }
 
 // handler serves the registry in the Prometheus exposition format.

@@ -21,8 +21,8 @@ const inboxRetention = 24 * time.Hour
 // inboxPurgeEvery is how often handled inbox rows past retention are removed.
 const inboxPurgeEvery = time.Hour
 
-// runPlatforms runs the platform adapters' workers and the inbox purge
-// until ctx is done, and returns once they have stopped.
+// runPlatforms runs the platform adapters' workers, the inbox purge and the
+// audit chain check until ctx is done, and returns once they have stopped.
 func (a *app) runPlatforms(ctx context.Context, now func() time.Time) {
 	var wg sync.WaitGroup
 	if a.lark != nil {
@@ -45,6 +45,7 @@ func (a *app) runPlatforms(ctx context.Context, now func() time.Time) {
 		})
 	}
 	wg.Go(func() { a.purgeInbox(ctx, now) })
+	wg.Go(func() { a.watchAudit(ctx) })
 	wg.Wait()
 }
 

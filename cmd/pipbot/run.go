@@ -39,6 +39,7 @@ func commands() []command {
 		{"chat", "[--config FILE] [--db DSN]", "chat with pipbot in the terminal as a demo organisation (fresh database unless --db)", runChat},
 		{"migrate", "[--config FILE]", "create or update the database schema (PIPBOT_DB)", runMigrate},
 		{"jobs", "list [--limit N] | run NAME [--at TIME] [--dry-run]", "the next reminders; who a job would remind at TIME (and send without --dry-run)", runJobs},
+		{"audit", "verify [--tenant T]", "verify the audit log's hash chains; exit status 1 if one is broken", runAudit},
 		{"calendar", "[YEAR] [--region R] [--lang zh|en]", "the working-day calendar of a year: holidays, make-up days, official or provisional", runCalendar},
 		{"version", "", "print the version", runVersion},
 		{"help", "", "show this help", runHelp},

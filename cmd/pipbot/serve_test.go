@@ -19,11 +19,13 @@ type serveLog struct {
 	mu    sync.Mutex
 	lines []string
 	addr  chan string
+	eof   chan struct{} // closed when the last line has been collected
 }
 
 func newServeLog(r io.Reader) *serveLog {
-	l := &serveLog{addr: make(chan string, 1)}
+	l := &serveLog{addr: make(chan string, 1), eof: make(chan struct{})}
 	go func() {
+		defer close(l.eof)
 		sc := bufio.NewScanner(r)
 		for sc.Scan() {
 			var rec struct{ Msg, Addr string }
@@ -69,6 +71,9 @@ func startServe(t *testing.T, extra map[string]string) (base string, stop func()
 		cancel()
 		select {
 		case err := <-done:
+			// The pipe's writes return once read, before the line is
+			// collected: wait for the last one ("stopped").
+			<-log.eof
 			return err
 		case <-time.After(3 * time.Second):
 			t.Fatal("serve did not stop within 3 s of cancellation")
