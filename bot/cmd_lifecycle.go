@@ -179,7 +179,9 @@ func (e *Engine) approve(ctx context.Context, r *request, ref string) ([]Reply, 
 		replies = append(replies, rep)
 	}
 	for _, to := range r.others(p.ManagerID, p.CreatedBy) {
-		replies = append(replies, e.notify(ctx, p, to, "approved", "notify.approved_other", p.Number, e.name(ctx, p.Tenant, r.actor.ID)))
+		if to != p.EmployeeID { // who has the card to acknowledge already
+			replies = append(replies, e.notify(ctx, p, to, "approved", "notify.approved_other", p.Number, e.name(ctx, p.Tenant, r.actor.ID)))
+		}
 	}
 	return append(replies, e.tellHR(ctx, r, p, "approved:hr", "notify.approved_hr", p.Number, e.name(ctx, p.Tenant, p.EmployeeID), e.name(ctx, p.Tenant, r.actor.ID))...), nil
 }

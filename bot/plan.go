@@ -108,7 +108,7 @@ func (g Goal) Progress() float64 {
 	}
 	p := (g.Current - g.Baseline) / span * 100
 	switch {
-	case p < 0:
+	case p <= 0: // also -0, from a goal that goes down and has not moved
 		return 0
 	case p > 100:
 		return 100

@@ -61,7 +61,7 @@ func TestInterviewNotices(t *testing.T) {
 		}
 
 		w.clock.Set(cst(11, 19, 9)) // Thursday: too late for a Monday interview's notice
-		w.say(wang.ID, "interview "+ref+" book 2026-11-23 10:00")
+		w.say(wang.ID, "interview "+ref+" book 2026-11-23 10:00 reason the client travels next week")
 		w.planner.PlanChanged(ctx, w.tenant, p.ID)
 		late := 0
 		for _, r := range w.rows(bot.RemindInterview) {
@@ -114,6 +114,10 @@ func TestInterviewNotices(t *testing.T) {
 			t.Fatal("nothing pending before the plan closes")
 		}
 		w.say(wang.ID, "close "+ref+" achieved 每周复盘很有效")
+		w.say(lin.ID, "close "+ref+" confirm the figures were met in substance")
+		if q, _ := db.PlanByNumber(ctx, w.tenant, p.Number); q.Status != bot.StatusClosed {
+			t.Fatalf("plan is %s after HR confirmed the outcome", q.Status)
+		}
 		w.plan(cst(11, 19, 10))
 		if n := pending(w); n != 0 {
 			t.Errorf("%d reminders still pending after the plan closed: %v", n, keys(w.rows("")))

@@ -94,7 +94,9 @@ func (a *app) organisation(o *bot.Options, now func() time.Time) error {
 			return fmt.Errorf("PIPBOT_CALENDAR: %w", err)
 		}
 	}
-	cal, err := calendar.New(calendar.Options{Now: now, Log: a.log, Overrides: overrides})
+	// The calendar's warnings (next year not yet published) matter to an
+	// operator, so serve logs them once; a demo or a CLI run stays quiet.
+	cal, err := calendar.New(calendar.Options{Now: now, Overrides: overrides})
 	if err != nil {
 		return fmt.Errorf("calendar: %w", err)
 	}

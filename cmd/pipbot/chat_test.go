@@ -54,18 +54,20 @@ func TestChatEnglish(t *testing.T) {
 }
 
 // TestChatDemoOrg checks the seeding: the engine knows 林HR is HR only from
-// the directory, and 张三's manager only from the org chart.
+// the demo's HR list, and 张三's manager only from the org chart, so 张三
+// may start their own plan but not their manager's.
 func TestChatDemoOrg(t *testing.T) {
-	script := strings.Join([]string{"新建 @王经理", "/as 林HR", "全部计划", "/as 李导师", "全部计划", "/as Sam", "plans"}, "\n")
+	script := strings.Join([]string{"新建 @王经理", "新建", "/as 林HR", "全部计划", "/as 李导师", "全部计划", "/as Sam", "plans"}, "\n")
 	out, _, err := runCmd(t, t.Context(), nil, script, "chat")
 	if err != nil {
 		t.Fatalf("chat: %v", err)
 	}
 	for _, want := range []string{
-		"已为 张三 创建草稿 #1，审批经理：王经理",
-		"#1 张三 · 草稿",  // HR sees every plan
-		"只有 HR 可以查看。", // the mentor does not
-		"My plans",    // Sam reads English
+		"你不能为 王经理 创建改进计划：只有其经理（赵总监）", // not a peer's or a manager's plan
+		"已为 张三 创建草稿 #1，经理（来自通讯录）：王经理",
+		"#1 张三 · 草稿",       // HR sees every plan
+		"你不能查看全部计划：只有HR可以", // the mentor does not
+		"My plans", // Sam reads English
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -75,7 +77,7 @@ func TestChatDemoOrg(t *testing.T) {
 
 func TestChatKeepsDatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "demo.db")
-	for _, script := range []string{"新建 @王经理\n", "/as 林HR\n全部计划\n"} {
+	for _, script := range []string{"新建\n", "/as 林HR\n全部计划\n"} {
 		out, _, err := runCmd(t, t.Context(), nil, script, "chat", "--db", "sqlite://"+path)
 		if err != nil {
 			t.Fatalf("chat: %v", err)

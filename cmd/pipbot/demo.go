@@ -26,7 +26,7 @@ type demoMember struct {
 // English-speaking employee.
 func demoOrg() []demoMember {
 	p := func(id, name, manager string, locale bot.Locale) bot.Person {
-		return bot.Person{Tenant: demoTenant, ID: id, Name: name, ManagerID: manager, Locale: locale}
+		return bot.Person{Tenant: demoTenant, ID: id, Name: name, ManagerID: manager, Locale: locale, HR: id == "lin"}
 	}
 	return []demoMember{
 		{p("zhangsan", "张三", "wang", ""), "员工，经理是王经理", "employee, reports to 王经理"},

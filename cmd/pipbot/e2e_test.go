@@ -18,8 +18,10 @@ import (
 // every SQL database: create with gap, causes, goals and actions → submit →
 // manager requests changes → resubmit → approve → employee acknowledges →
 // three weekly updates → interview booked → monthly review → target
-// adjustment confirmed by manager and HR → outcome achieved → the employee
-// is on HR's promotion list, and the audit log holds every step.
+// adjustment confirmed by manager and HR → outcome "achieved" proposed by
+// the manager while a goal is short of its target → HR's confirmation,
+// refused without a written reason, then given with one → the employee is
+// on HR's promotion list, and the audit log holds every step.
 func TestEndToEndTerminal(t *testing.T) {
 	storagetest.EachSQL(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
@@ -58,7 +60,8 @@ func TestEndToEndTerminal(t *testing.T) {
 			// A target adjustment: 张三 proposes, 王经理 and 林HR confirm from their cards, 张三 acknowledges again.
 			"/as 张三", "调整 1 1 47万 市场萎缩", "/as 王经理", "1", "/as 林HR", "1", "/as 张三", "确认 1",
 			// The outcome, and HR's promotion list.
-			"/as 王经理", "结案 1 达成 每周复盘和大客户跟进很有效", "/as 林HR", "晋升名单", "审计 1")
+			"/as 王经理", "结案 1 达成 每周复盘和大客户跟进很有效", "/as 林HR", "晋升名单",
+			"结案 1 确认", "结案 1 确认 大客户合同已签，本季度贡献实际达标", "晋升名单", "审计 1")
 		var out strings.Builder
 		clocked := ticker{h: a.engine, advance: func(days int) { now = now.AddDate(0, 0, days) }}
 		c := console.New(clocked, console.Options{In: strings.NewReader(script), Out: &out, Tenant: demoTenant,
@@ -75,9 +78,10 @@ func TestEndToEndTerminal(t *testing.T) {
 		mustHave(t, transcript, "计划 #1 已提交给 王经理 审批", "已将计划 #1 退回修改", "已批准计划 #1", "你已确认计划 #1",
 			"2026-W47 进展已记录", "2026-W48 进展已记录", "2026-W49 进展已记录", "团队概览", "按计划推进: 1", "面谈已预约",
 			"评估 2026-11", "需经理和 HR 双方确认后生效", "已确认调整 #1", "调整 #1 已由经理和 HR 确认并生效",
-			"计划 #1 已结案", "晋升候选名单", "张三: 计划 #1")
-		if strings.Contains(transcript, "⚠️") {
-			t.Error("a step of the walk was refused")
+			"仍有目标未达到目标值，HR 需写明理由才能确认", "目前没有达成改进目标的员工", "确认「达成」需写明理由",
+			"已确认：计划 #1 的结果为「达成", "晋升候选名单", "张三: 计划 #1", "HR 确认结果")
+		if n := strings.Count(transcript, "⚠️"); n != 2 { // the refused confirmation, and its warning line on the HR card
+			t.Errorf("%d refusals in the walk, want only HR's confirmation without a reason", n)
 		}
 
 		p, err := a.db.PlanByNumber(ctx, demoTenant, 1)
@@ -107,7 +111,8 @@ func TestEndToEndTerminal(t *testing.T) {
 		}
 		want := []string{"plan.create", "plan.submit", "plan.request_changes", "plan.goal_add", "plan.submit", "plan.approve",
 			"plan.acknowledge", "plan.update", "plan.update", "plan.update", "interview.book", "plan.review",
-			"adjust.propose", "adjust.confirm", "adjust.confirm", "adjust.apply", "plan.edit_goals", "plan.acknowledge", "plan.close"}
+			"adjust.propose", "adjust.confirm", "adjust.confirm", "adjust.apply", "plan.edit_goals", "plan.acknowledge",
+			"outcome.propose", "outcome.confirm", "plan.close"}
 		if got := strings.Join(steps, " "); got != strings.Join(want, " ") {
 			t.Errorf("audit steps:\n got %s\nwant %s", got, strings.Join(want, " "))
 		}

@@ -79,6 +79,9 @@ func TestEveryEngineCardAsFeishuJSON(t *testing.T) {
 		{"submitted", func() []bot.Reply { return say("zhangsan", "提交 1") }},
 		{"changes-form", func() []bot.Reply { return click("wang", "plan.changes", plan) }},
 		{"approved", func() []bot.Reply { return click("wang", "plan.approve", plan) }},
+		{"disagree-form", func() []bot.Reply {
+			return click("zhangsan", "plan.ack", map[string]string{"plan": "1", "disagree": "1"})
+		}},
 		{"acknowledged", func() []bot.Reply { return click("zhangsan", "plan.ack", plan) }},
 		{"update-form", func() []bot.Reply { return click("zhangsan", "plan.update", plan) }},
 		{"update-form-errors", func() []bot.Reply {
@@ -89,14 +92,29 @@ func TestEveryEngineCardAsFeishuJSON(t *testing.T) {
 		{"update-saved", func() []bot.Reply { return say("zhangsan", "更新 销售额 42万 投诉率 6% 本周拜访8家") }},
 		{"team", func() []bot.Reply { return say("wang", "团队") }},
 		{"interview", func() []bot.Reply { return say("wang", "面谈 1 预约 2026-12-03 15:00 50 HR") }},
+		{"interview-prep-form", func() []bot.Reply {
+			return click("zhangsan", "interview.prep", map[string]string{"plan": "1", "interview": "1"})
+		}},
+		{"interview-prepared", func() []bot.Reply { return say("zhangsan", "面谈 1 自评 客户跟进比以前及时") }},
+		{"interview-short-notice", func() []bot.Reply { return say("wang", "面谈 1 预约 明天 10:00 理由 客户下周出差") }},
+		{"interview-record-form", func() []bot.Reply {
+			return click("wang", "interview.notes", map[string]string{"plan": "1", "interview": "1"})
+		}},
+		{"interview-recorded", func() []bot.Reply {
+			return say("wang", "面谈 1 记录 1 开场: 说明目的 回顾: 销售额 42万 共识: 每周复盘 总结: 方向一致 优势: 客户关系好 差距: 新客户开发不足")
+		}},
+		{"interview-rate-form", func() []bot.Reply {
+			return click("zhangsan", "interview.rate", map[string]string{"plan": "1", "interview": "1"})
+		}},
 		{"review-form", func() []bot.Reply { return click("wang", "plan.review", plan) }},
 		{"adjust-request", func() []bot.Reply { return say("zhangsan", "调整 1 1 47万 市场萎缩") }},
 		{"show", func() []bot.Reply { return say("wang", "查看 1") }},
 		{"close-form", func() []bot.Reply { return click("wang", "plan.close", plan) }},
-		{"promotions", func() []bot.Reply {
-			say("wang", "结案 1 达成 每周复盘有效")
-			return say("lin", "晋升名单")
-		}},
+		{"outcome-proposed", func() []bot.Reply { return say("wang", "结案 1 达成 每周复盘有效") }},
+		{"outcome-reason-form", func() []bot.Reply { return click("lin", "outcome.confirm", plan) }},
+		{"outcome-final", func() []bot.Reply { return say("lin", "结案 1 确认 大客户合同已签，实际贡献达标") }},
+		{"promotions", func() []bot.Reply { return say("lin", "晋升名单") }},
+		{"audit", func() []bot.Reply { return say("lin", "审计 1") }},
 		{"error", func() []bot.Reply { return say("zhangsan", "跳舞") }},
 	}
 	seen := map[string]bool{}
