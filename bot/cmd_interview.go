@@ -156,13 +156,13 @@ func (e *Engine) bookInterview(ctx context.Context, r *request, ref string, word
 	return replies, nil
 }
 
-// shortNotice reports whether an interview at `at` is booked later than the
-// tenant's notice day (NoticeDays working days before it, as the interview
-// notice is sent), and then requires a stated reason.
+// shortNotice reports whether an interview at `at` is booked on or after the
+// tenant's notice day (NoticeDays working days before it, the morning the
+// interview notice goes out), and then requires a stated reason.
 func (e *Engine) shortNotice(ctx context.Context, r *request, at time.Time, reason string) (bool, error) {
 	days := e.policy(r.cmd.Tenant).NoticeDays
 	noticeDay := e.calendar.AddWorkingDays(ctx, r.cmd.Tenant, DateOnly(at.In(r.tz)), -days)
-	if !DateOnly(r.now.In(r.tz)).After(noticeDay) {
+	if DateOnly(r.now.In(r.tz)).Before(noticeDay) {
 		return false, nil
 	}
 	if strings.TrimSpace(reason) == "" {

@@ -263,7 +263,7 @@ func fieldOf(name string, err error) FieldError {
 func strictValues(p *Plan, words []string) error {
 	for i := 0; i+1 < len(words); i++ {
 		for _, g := range p.Goals {
-			if !matchesMetric(words[i], g.Metric) {
+			if !matchesMetric(words[i], g.Metric) && words[i] != "#"+itoa(g.No) {
 				continue
 			}
 			next := words[i+1]

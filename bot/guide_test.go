@@ -95,3 +95,60 @@ func TestCreateFormReportsEveryField(t *testing.T) {
 		t.Fatalf("plan = %+v", p)
 	}
 }
+
+// TestGuideLeftByACommand: a command typed during the guide leaves it,
+// says the draft is kept and how to resume, then runs; "resume N" picks
+// the guide up at the first missing step; the drafter may delete it.
+func TestGuideLeftByACommand(t *testing.T) {
+	w := newWorld(t)
+	inActive(w) // plan #1 runs
+	w.say(emp, "新建")
+	w.say(emp, "1")
+	r := w.say(emp, "确认 1")
+	mustContain(t, r, "已暂停向导。草稿 #2 已保存，发送「继续 2」接着填写")
+	if strings.Contains(text(r), "不是员工类型") || strings.Contains(text(r), "不是") && strings.Contains(text(r), "类型") {
+		t.Fatalf("the command was taken as an answer:\n%s", text(r))
+	}
+	r = w.say(emp, "季度销售额 50万 35万 元")
+	if !strings.Contains(text(r), "我不认识") {
+		t.Fatalf("the guide still answers after being left:\n%s", text(r))
+	}
+	r = w.say(emp, "继续 2")
+	mustContain(t, r, "继续编辑草稿 #2", "第 2 步")
+	w.say(emp, "季度销售额 50万 35万 元")
+	if g := w.plan(2).Gap; g.Metric != "季度销售额" {
+		t.Fatalf("the resumed guide did not take the answer: %+v", g)
+	}
+	r = w.say(emp, "取消")
+	mustContain(t, r, "继续 2")
+	w.refusedUnchanged(mgr, "删除 2", "err.forbidden_op")
+	r = w.say(emp, "删除 2")
+	mustContain(t, r, "草稿 #2 已删除")
+	if s := w.plan(2).Status; s != bot.StatusDeleted {
+		t.Fatalf("status %s", s)
+	}
+	if strings.Contains(text(w.say(emp, "我的计划")), "#2") {
+		t.Error("a deleted draft is still listed")
+	}
+	if !hasAudit(w, "plan.delete", "") {
+		t.Error("the deletion is not audited")
+	}
+	w.refusedUnchanged(emp, "删除 1", "err.bad_state") // not a draft
+}
+
+// TestGuideBelongsToItsChat: text in another chat never answers a guide.
+func TestGuideBelongsToItsChat(t *testing.T) {
+	w := newWorld(t)
+	w.say(emp, "新建")
+	r := w.sayIn(emp, "oc_team", "2")
+	if strings.Contains(text(r), "员工类型") {
+		t.Fatalf("a group message answered the DM's guide:\n%s", text(r))
+	}
+	if w.plan(1).EmployeeType != bot.TypeUnderPerformer {
+		t.Fatal("the guide took an answer from another chat")
+	}
+	w.say(emp, "2")
+	if w.plan(1).EmployeeType != bot.TypeHighPotential {
+		t.Fatal("the guide's own chat no longer answers it")
+	}
+}
