@@ -170,9 +170,9 @@ func TestReportingLines(t *testing.T) {
 	w.opts.Org = []bot.OrgEntry{{Employee: "console:u_boss", Manager: "console:u_other", Line: 4},
 		{Employee: "console:u_emp", Manager: "console:u_other", Line: 5}}
 	w.build()
-	w.refusedUnchanged(hr, "reports <@u_emp> <@u_boss>", "err.reports_directory")  // the directory says 王经理
-	w.refusedUnchanged(hr, "reports <@u_boss> <@u_mgr>", "err.reports_directory")  // the org file says Eve
-	w.refusedUnchanged(mgr, "汇报 <@u_emp_en> <@u_boss>", "err.forbidden_op")      // not HR
+	w.refusedUnchanged(hr, "reports <@u_emp> <@u_boss>", "err.reports_directory") // the directory says 王经理
+	w.refusedUnchanged(hr, "reports <@u_boss> <@u_mgr>", "err.reports_directory") // the org file says Eve
+	w.refusedUnchanged(mgr, "汇报 <@u_emp_en> <@u_boss>", "err.forbidden_op")       // not HR
 	w.refusedUnchanged(hr, "reports <@u_ghost> <@u_mgr>", "err.unknown_person")   // nobody
 	n := w.draftPlan(emp)
 	if m := w.plan(n).ManagerID; m != mgr.ID {

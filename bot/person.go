@@ -38,5 +38,5 @@ type Person struct {
 	// it counts only when neither the platform nor the org file names one.
 	AssignedManagerID string
 	HR                bool // granted HR in chat ("hr add @x")
-	UpdatedAt time.Time
+	UpdatedAt         time.Time
 }

@@ -150,9 +150,9 @@ type NoteKind string
 // employee's own words (a comment or a disagreement on acknowledging) are
 // for the employee, their managers and HR.
 const (
-	NoteCoaching NoteKind = ""          // a mentor's or manager's coaching note
-	NoteComment  NoteKind = "comment"   // the employee's comment on acknowledging
-	NoteDisagree NoteKind = "disagree"  // the employee's disagreement, told to HR
+	NoteCoaching NoteKind = ""         // a mentor's or manager's coaching note
+	NoteComment  NoteKind = "comment"  // the employee's comment on acknowledging
+	NoteDisagree NoteKind = "disagree" // the employee's disagreement, told to HR
 )
 
 // Note is a coaching note, or the employee's comment or disagreement.
