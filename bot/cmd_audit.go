@@ -54,7 +54,9 @@ func (e *Engine) auditView(ctx context.Context, r *request, planID int64, title 
 		if a.From != "" || a.To != "" {
 			line += " · " + e.auditValue(ctx, r, a.From) + " → " + e.auditValue(ctx, r, a.To)
 		}
-		if a.Detail != "" {
+		if a.Detail != "" && (a.Action == "plan.approve" || a.Action == "plan.forward") {
+			line += " · " + enumText(r.loc, "stage", a.Detail)
+		} else if a.Detail != "" {
 			line += " · " + e.auditValue(ctx, r, a.Detail)
 		}
 		lines = append(lines, line)

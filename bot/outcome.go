@@ -76,7 +76,7 @@ func (e *Engine) confirmOutcome(ctx context.Context, r *request, ref, reason str
 	if err != nil {
 		return nil, err
 	}
-	entries := []*AuditEntry{r.audit(p, role, "outcome.confirm", string(pr.Outcome), pr.ProposedBy, reason)}
+	entries := []*AuditEntry{r.audit(p, role, "outcome.confirm", "", string(pr.Outcome), reason)}
 	final := &Review{Tenant: p.Tenant, PlanID: p.ID, Month: "final-" + itoa(p.Cycle), ReviewerID: pr.ProposedBy,
 		Goals: goalResults(p), Assessment: enumText(LocaleEN, "outcome", string(pr.Outcome)), NextSteps: pr.Lessons, At: r.now}
 	switch pr.Outcome {

@@ -55,7 +55,7 @@ func TestEndToEndTerminal(t *testing.T) {
 			"/tick 7", "更新 销售额 42万 投诉率 6% 拜访8家",
 			// Week 49: the update form, the manager's overview, an interview, the monthly review form.
 			"/tick 7", "更新", "45万", "5", "重点客户签约两家",
-			"/as 王经理", "团队", "面谈 1 预约 2026-12-03 15:00 50 HR",
+			"/as 王经理", "团队", "面谈 1 预约 2026-12-04 15:00 50 HR",
 			"评估 1", "", "", "稳步推进", "继续跟进大客户",
 			// A target adjustment: 张三 proposes, 王经理 and 林HR confirm from their cards, 张三 acknowledges again.
 			"/as 张三", "调整 1 1 47万 市场萎缩", "/as 王经理", "1", "/as 林HR", "1", "/as 张三", "确认 1",
