@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -40,5 +41,34 @@ func TestBindTeamGroup(t *testing.T) {
 	}
 	if chats, _ := w.store.TeamChats(ctx, w.tenant, ""); len(chats) != 0 {
 		t.Fatalf("still bound: %+v", chats)
+	}
+}
+
+// TestRebindOnlyByOwnerOrHR: a group bound to one manager's team cannot be
+// taken over by another manager; HR may rebind it; each change is audited.
+func TestRebindOnlyByOwnerOrHR(t *testing.T) {
+	w := newWorld(t)
+	w.sayIn(mgr, "oc_team", "绑定团队")
+	before := w.snap()
+	r := w.sayIn(boss, "oc_team", "绑定团队")
+	mustContain(t, r, "本群已是 王经理 的团队群")
+	if !reflect.DeepEqual(before, w.snap()) {
+		t.Fatal("a refused rebinding changed state")
+	}
+	if chats, _ := w.store.TeamChats(context.Background(), w.tenant, ""); len(chats) != 1 || chats[0].ManagerID != mgr.ID {
+		t.Fatalf("binding = %+v", chats)
+	}
+	w.sayIn(hr, "oc_team", "bind")
+	if chats, _ := w.store.TeamChats(context.Background(), w.tenant, ""); len(chats) != 1 || chats[0].ManagerID != mgr.ID || chats[0].BoundBy != hr.ID {
+		t.Fatalf("HR's rebinding = %+v", chats)
+	}
+	n := 0
+	for _, a := range w.store.audit {
+		if a.Action == "org.bind" && a.Detail == "oc_team" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d bindings audited, want 2", n)
 	}
 }
