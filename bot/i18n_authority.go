@@ -18,7 +18,6 @@ var msgAuthority = map[string]msg{
 	"who.hr_not_proposer": {"HR（提议人以外）", "HR (other than the proposer)"},
 	"who.no_manager":      {"（通讯录中尚无直属经理）", "(no manager in the directory yet)"},
 	"who.manager_and_hr":  {"员工的经理和 HR（两个不同的人）", "the employee's manager and HR (two different people)"},
-	"people.hr":           {"HR", "HR"},
 
 	"role.senior":       {"上级经理", "senior manager"},
 	"role.drafter":      {"起草人", "drafter"},

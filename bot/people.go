@@ -203,12 +203,16 @@ func (e *Engine) names(ctx context.Context, l Locale, tenant string, ids []strin
 	for _, id := range ids {
 		out = append(out, e.name(ctx, tenant, id))
 	}
-	sep := ", "
-	if l == LocaleZH {
-		sep = "、"
-	}
 	if len(out) == 0 {
-		return T(l, "people.hr")
+		return T(l, "who.hr")
 	}
-	return strings.Join(out, sep)
+	return listOf(l, out)
+}
+
+// listOf joins items the way the reader's language lists them.
+func listOf(l Locale, items []string) string {
+	if l == LocaleZH {
+		return strings.Join(items, "、")
+	}
+	return strings.Join(items, ", ")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -109,19 +108,6 @@ func (e *Engine) planFor(ctx context.Context, r *request, ref string, op Op) (*P
 		return nil, "", e.refusal(ctx, r, p, op)
 	}
 	return p, role, nil
-}
-
-// allowedRoles lists, localised, who may perform op.
-func allowedRoles(l Locale, op Op) string {
-	var names []string
-	for _, role := range permissions[op] {
-		names = append(names, enumText(l, "role", string(role)))
-	}
-	sep := ", "
-	if l == LocaleZH {
-		sep = "、"
-	}
-	return strings.Join(names, sep)
 }
 
 // move applies a lifecycle event to p: checks the state machine, then that
@@ -235,11 +221,7 @@ func (e *Engine) refusal(ctx context.Context, r *request, p *Plan, op Op) error 
 			add(enumText(r.loc, "who", string(role)))
 		}
 	}
-	sep := ", "
-	if r.loc == LocaleZH {
-		sep = "、"
-	}
-	return Errorf(EFORBIDDEN, "err.forbidden_op", r.tr("op."+string(op)), strings.Join(who, sep))
+	return Errorf(EFORBIDDEN, "err.forbidden_op", r.tr("op."+string(op)), listOf(r.loc, who))
 }
 
 // editRole is the role an edit by the actor is recorded under: what they

@@ -1,9 +1,6 @@
 package bot
 
-import (
-	"context"
-	"strings"
-)
+import "context"
 
 // What is not about one plan: the tenant's roles (HR, HR admin, a manager
 // with a team), and its audit entries, kept under plan id 0.
@@ -49,11 +46,7 @@ func (e *Engine) tenantAuthorize(ctx context.Context, r *request, op Op) (Role, 
 		for _, role := range tenantPermissions[op] {
 			who = append(who, enumText(r.loc, "who", string(role)))
 		}
-		sep := ", "
-		if r.loc == LocaleZH {
-			sep = "、"
-		}
-		return RoleOther, Errorf(EFORBIDDEN, "err.forbidden_op", r.tr("op."+string(op)), strings.Join(who, sep))
+		return RoleOther, Errorf(EFORBIDDEN, "err.forbidden_op", r.tr("op."+string(op)), listOf(r.loc, who))
 	}
 	return role, nil
 }
