@@ -120,6 +120,10 @@ func (e *Engine) askApproval(ctx context.Context, r *request, p *Plan) []Reply {
 	}
 	var out []Reply
 	for _, to := range r.others(who...) {
+		if p.Stage == StageHR && p.ApprovedBy != "" {
+			out = append(out, e.notifyCard(ctx, p, to, "submitted:hr", "notify.forwarded", e.name(ctx, p.Tenant, p.EmployeeID), e.name(ctx, p.Tenant, p.ApprovedBy)))
+			continue
+		}
 		out = append(out, e.notifyCard(ctx, p, to, "submitted:"+string(p.Stage), "notify.submitted", e.name(ctx, p.Tenant, p.EmployeeID), e.name(ctx, p.Tenant, r.actor.ID)))
 	}
 	return out

@@ -16,7 +16,7 @@ var msgAuthority = map[string]msg{
 	"who.other":           {"其他人", "others"},
 	"who.hr_not_drafter":  {"HR（起草人以外）", "HR (other than the drafter)"},
 	"who.hr_not_proposer": {"HR（提议人以外）", "HR (other than the proposer)"},
-	"who.no_manager":      {"（通讯录中尚无直属经理）", "(no manager in the directory yet)"},
+	"who.no_manager":      {"通讯录中尚无直属经理", "no manager in the directory yet"},
 	"who.manager_and_hr":  {"员工的经理和 HR（两个不同的人）", "the employee's manager and HR (two different people)"},
 
 	"role.senior":       {"上级经理", "senior manager"},
@@ -100,6 +100,7 @@ var msgAuthority = map[string]msg{
 	"done.summary_on":            {"计划 #%d 将计入团队群的每周汇总（只显示人数）。", "Plan #%d now counts in the team group's weekly summary (counts only)."},
 	"done.summary_off":           {"计划 #%d 不再计入团队群汇总。", "Plan #%d no longer counts in the team group's summary."},
 
+	"notify.forwarded":        {"%s 的改进计划已由 %s 批准，请 HR 审批。", "%s's improvement plan was approved by %s and now needs HR's approval."},
 	"notify.approved_other":   {"计划 #%d 已由 %s 批准。", "Plan #%d was approved by %s."},
 	"notify.approved_hr":      {"计划 #%d（%s）已由 %s 批准，等待员工确认。", "Plan #%d (%s) was approved by %s and awaits the employee's acknowledgment."},
 	"notify.closed_hr":        {"%s 的计划 #%d 已结束：%s。", "%s's plan #%d has ended: %s."},

@@ -123,11 +123,11 @@ func (e *Engine) outcomeFinal(ctx context.Context, r *request, p *Plan, pr *Outc
 		}
 	}
 	for _, to := range r.others(e.hrPeople(ctx, p.Tenant)...) {
-		key := "notify.closed_hr"
 		if o == OutcomeAchieved {
-			key = "notify.promotion"
+			replies = append(replies, e.notify(ctx, p, to, kind+":hr", "notify.promotion", e.name(ctx, p.Tenant, p.EmployeeID)))
+			continue
 		}
-		replies = append(replies, e.notify(ctx, p, to, kind+":hr", key, e.name(ctx, p.Tenant, p.EmployeeID), p.Number, enumText(e.localeOf(ctx, p.Tenant, to), "outcome", string(o))))
+		replies = append(replies, e.notify(ctx, p, to, kind+":hr", "notify.closed_hr", e.name(ctx, p.Tenant, p.EmployeeID), p.Number, enumText(e.localeOf(ctx, p.Tenant, to), "outcome", string(o))))
 	}
 	return replies
 }

@@ -44,7 +44,12 @@ func (e *Engine) newRequest(ctx context.Context, cmd Command) (*request, error) 
 	}
 	actor.Tenant, actor.ID = cmd.Tenant, cmd.Actor.ID
 	if changed {
-		actor.UpdatedAt = e.now()
+		if cmd.Actor.Name != "" {
+			// The adapter read the directory just now. Without a name it did
+			// not (it gave up, or has none): leave the row stale, so the next
+			// lookup asks the directory again instead of trusting it a day.
+			actor.UpdatedAt = e.now()
+		}
 		if err := e.store.SavePerson(ctx, actor); err != nil {
 			return nil, fmt.Errorf("save actor: %w", err)
 		}
