@@ -91,7 +91,10 @@ type privacyCheck struct{ how, text string }
 func runPrivacyShard(t testing.TB, dsn string, from, to int) []privacyCheck {
 	org := writeFile(t, "org.csv", privacyOrg)
 	s := startSlack(t, dsn, slackSetup{env: map[string]string{"PIPBOT_ORG": org, "PIPBOT_HR": "slack:UHR"}})
-	p := seedRunningPlan(t, s)
+	p := seedRunningPlan(t, s, "UEMP", "UMEN")
+	if p.ManagerID != "UMGR" {
+		t.Fatalf("the plan's manager is %q, want UMGR from the org file", p.ManagerID)
+	}
 	num := strconv.Itoa(p.Number)
 
 	var shown []privacyCheck
@@ -205,45 +208,49 @@ func fillCase(text, num, how string) string {
 		"%o", who("UEVE", "eve")).Replace(text)
 }
 
-// seedRunningPlan creates the plan the cases act on, straight through the
-// engine as the Slack adapter would hand it the commands: 张三's own plan
-// with a gap, a cause, a goal and an action, submitted, approved by 王经理,
-// acknowledged, with 赵导师 as mentor.
-func seedRunningPlan(t testing.TB, s *slackRig) *bot.Plan {
+// seedRunningPlan creates emp's own plan, straight through the engine as
+// the Slack adapter would hand it the commands: with a gap, a cause, a goal
+// (39万 against 48万) and an action, submitted, approved by their manager,
+// acknowledged, and with mentor when not "".
+func seedRunningPlan(t testing.TB, s *slackRig, emp, mentor string) *bot.Plan {
 	t.Helper()
+	ctx := context.Background()
 	run := func(user string, cmd bot.Command) {
 		t.Helper()
 		cmd.Platform, cmd.Tenant = bot.PlatformSlack, e2eTenant
 		// The actor as the adapter hands it over: looked up in the
 		// workspace's directory first.
-		actor, err := s.a.profiles.Profile(context.Background(), e2eTenant, user)
+		actor, err := s.a.profiles.Profile(ctx, e2eTenant, user)
 		if err != nil {
 			t.Fatalf("directory: %s: %v", user, err)
 		}
 		actor.Tenant, actor.ID = e2eTenant, user
 		cmd.Actor = actor
 		cmd.Chat = bot.Chat{ID: s.fake.OpenDM(user)}
-		if _, err := s.a.engine.Handle(context.Background(), cmd); err != nil {
+		if _, err := s.a.engine.Handle(ctx, cmd); err != nil {
 			t.Fatalf("%s: %q: %v", user, cmd.Text, err)
 		}
 	}
-	run("UEMP", bot.Command{Action: &bot.ActionInput{ID: "plan.create", Values: map[string]string{
+	run(emp, bot.Command{Action: &bot.ActionInput{ID: "plan.create", Values: map[string]string{
 		"employee": "", "type": "under_performer", "gap_metric": "季度销售额", "gap_target": "48万", "gap_actual": "39万",
 		"gap_unit": "元", "cause_dim": "person", "cause_text": "客户跟进不及时", "goal_metric": "季度销售额",
 		"goal_baseline": "39万", "goal_target": "48万", "goal_unit": "元", "goal_deadline": "2027-01-31",
 		"action_what": "每周复盘客户拜访", "action_when": "每周五", "action_resources": "", "end": ""}}})
-	plans, err := s.a.db.ListPlans(context.Background(), e2eTenant, bot.PlanQuery{EmployeeID: "UEMP"})
+	plans, err := s.a.db.ListPlans(ctx, e2eTenant, bot.PlanQuery{EmployeeID: emp})
 	if err != nil || len(plans) != 1 {
-		t.Fatalf("the seeded plan: %d plans (%v)", len(plans), err)
+		t.Fatalf("%s's seeded plan: %d plans (%v)", emp, len(plans), err)
 	}
-	n := strconv.Itoa(plans[0].Number)
-	run("UEMP", bot.Command{Text: "submit " + n})
-	run("UMGR", bot.Command{Text: "approve " + n})
-	run("UEMP", bot.Command{Text: "ack " + n})
-	run("UMGR", bot.Command{Text: "mentor " + n + " <@UMEN>"})
-	p := s.plan(plans[0].Number)
-	if p.Status != bot.StatusActive || p.ManagerID != "UMGR" || p.MentorID != "UMEN" {
-		t.Fatalf("the seeded plan: status %s manager %q mentor %q", p.Status, p.ManagerID, p.MentorID)
+	p := plans[0]
+	n := strconv.Itoa(p.Number)
+	run(emp, bot.Command{Text: "submit " + n})
+	run(p.ManagerID, bot.Command{Text: "approve " + n})
+	run(emp, bot.Command{Text: "ack " + n})
+	if mentor != "" {
+		run(p.ManagerID, bot.Command{Text: "mentor " + n + " <@" + mentor + ">"})
+	}
+	p = s.plan(p.Number)
+	if p.Status != bot.StatusActive || p.ManagerID == "" || p.MentorID != mentor {
+		t.Fatalf("%s's seeded plan: status %s manager %q mentor %q", emp, p.Status, p.ManagerID, p.MentorID)
 	}
 	return p
 }
