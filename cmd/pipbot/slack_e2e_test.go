@@ -767,6 +767,30 @@ func TestEndToEndSlackOrgFile(t *testing.T) {
 	})
 }
 
+// TestSlackSlowDirectoryAtFirstContact: the employee's very first command
+// arrives while Slack's users.info is slow (its answer is lost; the
+// adapter gives up on the lookup after 700 ms and hands the engine the
+// bare user id, as it must not drop the event). Once Slack answers again,
+// the plan created next must still get the manager from the profile field
+// and show the employee's name: a lookup that failed is not a profile.
+func TestSlackSlowDirectoryAtFirstContact(t *testing.T) {
+	people := slackPeople()
+	people[0].Fields = map[string]string{e2eManagerField: "UMGR"} // UEMP
+	s := startSlack(t, storagetest.SQLite(t), slackSetup{users: people, env: map[string]string{
+		"SLACK_MANAGER_FIELD": e2eManagerField, "PIPBOT_HR": "slack:UHR"}})
+	s.fake.LoseNextResponses("users.info", 1) // the first lookup: the employee's, at "/pip new"
+
+	p := s.createFromModal("UEMP")
+	if p.ManagerID != "UMGR" {
+		t.Errorf("after a slow first lookup the plan's manager is %q, want UMGR from the profile field", p.ManagerID)
+	}
+	empDM := s.fake.OpenDM("UEMP")
+	card := s.awaitMessage(empDM, 0, "plan.submit")
+	if shown := shownText(card.Text, card.Blocks); strings.Contains(shown, "UEMP") || !strings.Contains(shown, "张三") {
+		t.Errorf("after a slow first lookup the employee's plan shows the raw id, not the name:\n%s", shown)
+	}
+}
+
 // eachSQLAtOnce is storagetest.EachSQL with the databases run at the same
 // time: each gets a fresh database from storagetest (SQLite always,
 // PostgreSQL and MySQL/MariaDB when their variables are set), and fn runs
