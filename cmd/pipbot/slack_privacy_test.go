@@ -143,6 +143,20 @@ func runPrivacyShard(t testing.TB, dsn string, from, to int) []privacyCheck {
 		}
 	}
 
+	// What is shown to one person in a case's channel is shown to the one
+	// who typed the case.
+	for _, e := range s.fake.Ephemerals() {
+		if i, ok := caseOf(e.Channel); ok && e.User != privacyRoles[groupCases[i].who] {
+			t.Errorf("case %s %q: %s was shown an ephemeral message in the channel:\n%s",
+				groupCases[i].who, groupCases[i].text, e.User, shownText(e.Text, e.Blocks))
+		}
+	}
+	for _, r := range slices.Concat(s.resp.posts(), s.acknowledgments()) {
+		if i, ok := caseOf(r.Channel); ok && r.User != privacyRoles[groupCases[i].who] {
+			t.Errorf("case %q: an answer for %s in the channel", groupCases[i].text, r.User)
+		}
+	}
+
 	leaks := []string{"张三", "王经理", "赵导师", "UEMP", "UMGR", "UMEN", "▓", "░"}
 	leaks = append(leaks, groupLeaks...)
 	for i := from; i < to; i++ {
@@ -277,6 +291,15 @@ func (s *slackRig) handled() int {
 // of typing it.
 func caseChannel(i int, how string) string {
 	return fmt.Sprintf("C0%s%03d", strings.ToUpper(how[:1]), i)
+}
+
+// caseOf is the group case whose channel channel is.
+func caseOf(channel string) (int, bool) {
+	if len(channel) != 6 || !strings.HasPrefix(channel, "C0") {
+		return 0, false
+	}
+	i, err := strconv.Atoi(channel[3:])
+	return i, err == nil && i < len(groupCases)
 }
 
 // privateTo lists the answers user alone was shown for a request in
