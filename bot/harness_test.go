@@ -80,6 +80,11 @@ func (w *world) cmd(c bot.Command) []bot.Reply {
 	if len(replies) == 0 {
 		w.t.Fatalf("%s %q: no reply", c.Actor.ID, c.Text)
 	}
+	for _, r := range replies {
+		if strings.Contains(r.Message.Text(), "%!") {
+			w.t.Errorf("%s %q: a text is formatted with the wrong arguments: %s", c.Actor.ID, c.Text, r.Message.Text())
+		}
+	}
 	return replies
 }
 

@@ -148,7 +148,7 @@ var msgAuthority = map[string]msg{
 	"iv.wishes_ph":        {"需要的支持、资源或调整", "Support, resources or changes you need"},
 	"iv.no_prep":          {"%s 尚未填写自我分析和诉求。", "%s has not added a self-analysis or wishes yet."},
 	"iv.prep_title":       {"计划 #%d · 面谈 #%d 准备", "Plan #%d · preparing interview #%d"},
-	"iv.prepared":         {"已保存你的面谈准备，参与人会在面谈卡片上看到。", "Your preparation is saved; attendees see it on the interview card."},
+	"iv.prepared":         {"已保存你对 %s 预约的面谈的准备，参与人会在面谈卡片上看到。", "Your preparation for the interview %s booked is saved; attendees see it on the interview card."},
 	"iv.prepared_other":   {"%s 预约的面谈：员工已填写自我分析和诉求。", "For the interview %s booked: the employee added a self-analysis and wishes."},
 	"iv.record":           {"面谈记录", "Record"},
 	"iv.record_title":     {"计划 #%d · 面谈 #%d 记录", "Plan #%d · record of interview #%d"},

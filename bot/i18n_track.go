@@ -18,7 +18,7 @@ var msgTrack = map[string]msg{
 	"iv.cancelled_self": {"面谈 #%d（计划 #%d）已取消，已通知参与人。", "Interview #%d of plan #%d cancelled; attendees have been told."},
 	"iv.cancelled":      {"%s 取消了原定 %s 的面谈。", "%s cancelled the interview planned for %s."},
 	"iv.notes_saved":    {"面谈 #%d 记录已存档。", "Notes of interview #%d archived."},
-	"iv.notes_ready":    {"面谈 #%d 的书面记录已存档，请确认书面计划。", "The written record of interview #%d is archived; please confirm the written plan."},
+	"iv.notes_ready":    {"%s 预约的面谈的书面记录已存档，请确认书面计划，并评价本次面谈。", "The written record of the interview %s booked is archived; please confirm the written plan and rate the interview."},
 	"iv.confirmed_one":  {"已确认面谈 #%d 的书面计划，等待另一方确认。", "Written plan of interview #%d confirmed; waiting for the other side."},
 	"iv.confirmed_both": {"双方已确认面谈 #%d 的书面计划。", "Both sides confirmed the written plan of interview #%d."},
 	"iv.form_title":     {"计划 #%d · 预约面谈", "Plan #%d · book an interview"},
