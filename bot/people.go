@@ -67,12 +67,13 @@ func (e *Engine) lookup(ctx context.Context, tenant, id string) (Person, error) 
 			return p, nil
 		}
 		if !errors.Is(err, ErrNotFound) {
-			// The platform did not answer; the stored profile is the best
-			// knowledge there is, and its absence means we cannot tell.
+			// The platform did not answer: the stored profile is the best
+			// knowledge there is; without one we cannot tell, and say so
+			// as a failure to retry rather than "no such person".
 			if stored, serr := e.store.Person(ctx, tenant, id); serr == nil {
 				return stored, nil
 			}
-			return Person{}, Errorf(EINVALID, "err.unknown_person", id)
+			return Person{}, fmt.Errorf("look up %s: %w", id, err)
 		}
 	}
 	p, err := e.store.Person(ctx, tenant, id)
