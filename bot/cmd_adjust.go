@@ -106,7 +106,7 @@ func (e *Engine) proposeAdjust(ctx context.Context, r *request, ref string, k in
 			a.HRBy, a.HRAt = r.actor.ID, r.now // past the band HR confirms separately, with a written reason
 		}
 	}
-	err = e.store.InTx(ctx, func(tx Store) error {
+	err = e.commit(ctx, r, func(tx Store) error {
 		if err := tx.SaveAdjustment(ctx, a); err != nil {
 			return err
 		}
@@ -252,7 +252,7 @@ func (e *Engine) confirmAdjust(ctx context.Context, r *request, ref, no, overrid
 			entries = append(entries, r.audit(p, role, "plan.edit_goals", string(from), string(p.Status), "adjust #"+itoa(a.No)))
 		}
 	}
-	if err := e.save(ctx, p, entries, func(tx Store) error { return tx.SaveAdjustment(ctx, a) }); err != nil {
+	if err := e.save(ctx, r, p, entries, func(tx Store) error { return tx.SaveAdjustment(ctx, a) }); err != nil {
 		return nil, err
 	}
 	key := "adj.confirmed_one"
@@ -296,7 +296,7 @@ func (e *Engine) rejectAdjust(ctx context.Context, r *request, ref, no, reason s
 		return nil, Errorf(ESTATE, "err.adjust_decided", a.No)
 	}
 	a.Status, a.DecidedAt, a.RejectedBy = AdjustRejected, r.now, r.actor.ID
-	err = e.store.InTx(ctx, func(tx Store) error {
+	err = e.commit(ctx, r, func(tx Store) error {
 		if err := tx.SaveAdjustment(ctx, a); err != nil {
 			return err
 		}

@@ -33,7 +33,7 @@ func (e *Engine) cmdBind(ctx context.Context, r *request, _ []string) ([]Reply, 
 	if prev != nil {
 		from = prev.ManagerID
 	}
-	err = e.store.InTx(ctx, func(tx Store) error {
+	err = e.commit(ctx, r, func(tx Store) error {
 		if err := tx.BindTeamChat(ctx, c); err != nil {
 			return fmt.Errorf("bind chat: %w", err)
 		}
@@ -79,7 +79,7 @@ func (e *Engine) cmdUnbind(ctx context.Context, r *request, _ []string) ([]Reply
 	if r.isHR {
 		role = RoleHR
 	}
-	err = e.store.InTx(ctx, func(tx Store) error {
+	err = e.commit(ctx, r, func(tx Store) error {
 		if err := tx.UnbindTeamChat(ctx, r.cmd.Tenant, c.ChatID); err != nil {
 			return fmt.Errorf("unbind chat: %w", err)
 		}

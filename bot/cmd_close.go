@@ -164,7 +164,7 @@ func (e *Engine) propose(ctx context.Context, r *request, ref string, o Outcome,
 	pr.BelowTarget = o == OutcomeAchieved && !p.AllAchieved()
 	p.Pending = pr
 	entry := r.audit(p, role, "outcome.propose", "", string(o), lessons)
-	if err := e.save(ctx, p, []*AuditEntry{entry}, nil); err != nil {
+	if err := e.save(ctx, r, p, []*AuditEntry{entry}, nil); err != nil {
 		return nil, err
 	}
 	key := "done.proposed"

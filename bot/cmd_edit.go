@@ -21,7 +21,7 @@ func (e *Engine) editDraft(ctx context.Context, r *request, ref string) (*Plan, 
 
 // edited saves a changed plan and answers with its card.
 func (e *Engine) edited(ctx context.Context, r *request, p *Plan, role Role, what, from, to string) ([]Reply, error) {
-	if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, what, from, to, "")}, nil); err != nil {
+	if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, what, from, to, "")}, nil); err != nil {
 		return nil, err
 	}
 	return []Reply{r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR))}, nil
@@ -154,7 +154,7 @@ func (e *Engine) cmdGoal(ctx context.Context, r *request, args []string) ([]Repl
 		p.Goals = append(p.Goals, g)
 		entries = append(entries, r.audit(p, role, "plan.goal_add", "", goalSpec(g), "#"+itoa(g.No)))
 	}
-	if err := e.save(ctx, p, entries, nil); err != nil {
+	if err := e.save(ctx, r, p, entries, nil); err != nil {
 		return nil, err
 	}
 	replies := []Reply{r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR))}

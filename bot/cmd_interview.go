@@ -134,7 +134,7 @@ func (e *Engine) bookInterview(ctx context.Context, r *request, ref string, word
 	if withHR {
 		iv.Attendees = append(iv.Attendees, e.hrPeople(ctx, p.Tenant)...)
 	}
-	err = e.save(ctx, p, nil, func(tx Store) error {
+	err = e.save(ctx, r, p, nil, func(tx Store) error {
 		if err := tx.SaveInterview(ctx, iv); err != nil {
 			return err
 		}
@@ -278,7 +278,7 @@ func (e *Engine) interviewFor(ctx context.Context, r *request, ref, no string, o
 }
 
 func (e *Engine) saveInterview(ctx context.Context, r *request, p *Plan, iv *Interview, role Role, what, from, to string) error {
-	err := e.store.InTx(ctx, func(tx Store) error {
+	err := e.commit(ctx, r, func(tx Store) error {
 		if err := tx.SaveInterview(ctx, iv); err != nil {
 			return err
 		}

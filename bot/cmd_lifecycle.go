@@ -53,7 +53,7 @@ func (e *Engine) transit(ctx context.Context, r *request, ref string, ev Event, 
 		}
 	}
 	entry := r.audit(p, role, "plan."+string(ev), string(from), string(p.Status), detail)
-	if err := e.save(ctx, p, []*AuditEntry{entry}, nil); err != nil {
+	if err := e.save(ctx, r, p, []*AuditEntry{entry}, nil); err != nil {
 		return nil, err
 	}
 	return p, nil

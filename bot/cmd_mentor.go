@@ -30,7 +30,7 @@ func (e *Engine) cmdMentor(ctx context.Context, r *request, args []string) ([]Re
 	}
 	old := p.MentorID
 	p.MentorID = mentor
-	if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, "plan.mentor", old, mentor, "")}, nil); err != nil {
+	if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, "plan.mentor", old, mentor, "")}, nil); err != nil {
 		return nil, err
 	}
 	replies := []Reply{r.text(r.tr("done.mentor", e.name(ctx, p.Tenant, mentor), p.Number))}
@@ -61,7 +61,7 @@ func (e *Engine) cmdNote(ctx context.Context, r *request, args []string) ([]Repl
 		return nil, Errorf(ESTATE, "err.closed", p.Number)
 	}
 	n := &Note{Tenant: p.Tenant, PlanID: p.ID, AuthorID: r.actor.ID, Text: text, At: r.now}
-	err = e.store.InTx(ctx, func(tx Store) error {
+	err = e.commit(ctx, r, func(tx Store) error {
 		if err := tx.AddNote(ctx, n); err != nil {
 			return err
 		}

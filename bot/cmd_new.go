@@ -40,7 +40,7 @@ func (e *Engine) cmdNew(ctx context.Context, r *request, args []string) ([]Reply
 		return nil, err
 	}
 	typ, typed := parseType(typeWord)
-	p, err := e.createDraft(ctx, r, emp, mgr, typ)
+	p, err := e.createDraft(ctx, r, emp, mgr, typ, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -102,8 +102,9 @@ func (e *Engine) managerName(ctx context.Context, r *request, id string) string 
 	return e.name(ctx, r.cmd.Tenant, id)
 }
 
-// createDraft stores a new draft plan and audits it.
-func (e *Engine) createDraft(ctx context.Context, r *request, emp, mgr string, typ EmployeeType) (*Plan, error) {
+// createDraft stores a new draft plan and audits it; fill, when set, writes
+// the content in before it is stored (the one-form draft).
+func (e *Engine) createDraft(ctx context.Context, r *request, emp, mgr string, typ EmployeeType, fill func(p *Plan)) (*Plan, error) {
 	if typ == "" {
 		typ = TypeUnderPerformer
 	}
@@ -113,11 +114,16 @@ func (e *Engine) createDraft(ctx context.Context, r *request, emp, mgr string, t
 		EmployeeType: typ, Status: StatusDraft, Cycle: 1, Start: start, End: start.AddDate(0, 0, typ.CycleDays()),
 		TeamVisible: e.policy(r.cmd.Tenant).TeamVisible, CreatedAt: r.now, UpdatedAt: r.now,
 	}
-	err := e.store.InTx(ctx, func(tx Store) error {
+	detail := string(typ)
+	if fill != nil {
+		fill(p)
+		detail += " form"
+	}
+	err := e.commit(ctx, r, func(tx Store) error {
 		if err := tx.CreatePlan(ctx, p); err != nil {
 			return fmt.Errorf("create plan: %w", err)
 		}
-		return tx.AppendAudit(ctx, r.audit(p, r.editRole(p), "plan.create", "", string(StatusDraft), string(typ)))
+		return tx.AppendAudit(ctx, r.audit(p, r.editRole(p), "plan.create", "", string(StatusDraft), detail))
 	})
 	if err != nil {
 		return nil, err
@@ -248,18 +254,16 @@ func (e *Engine) actCreate(ctx context.Context, r *request, in *ActionInput) ([]
 	if len(bad) > 0 {
 		return nil, &Error{Code: EINVALID, Key: "err.form_invalid", Args: []any{len(bad)}, Fields: bad}
 	}
-	p, err := e.createDraft(ctx, r, emp, mgr, typ)
+	p, err := e.createDraft(ctx, r, emp, mgr, typ, func(p *Plan) {
+		p.Gap, p.Causes, p.Goals, p.Actions = gap, []RootCause{cause}, []Goal{goal}, []Action{action}
+		if !end.IsZero() {
+			p.End = DateOnly(end)
+		}
+		if goal.Deadline.After(p.End) {
+			p.End = goal.Deadline // the type's default end follows the goal
+		}
+	})
 	if err != nil {
-		return nil, err
-	}
-	p.Gap, p.Causes, p.Goals, p.Actions = gap, []RootCause{cause}, []Goal{goal}, []Action{action}
-	if !end.IsZero() {
-		p.End = DateOnly(end)
-	}
-	if goal.Deadline.After(p.End) {
-		p.End = goal.Deadline // the type's default end follows the goal
-	}
-	if err := e.save(ctx, p, []*AuditEntry{r.audit(p, r.editRole(p), "plan.edit", "", "", "form")}, nil); err != nil {
 		return nil, err
 	}
 	return []Reply{

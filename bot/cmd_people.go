@@ -41,7 +41,7 @@ func (e *Engine) cmdReports(ctx context.Context, r *request, args []string) ([]R
 	}
 	old := emp.AssignedManagerID
 	emp.AssignedManagerID = mgr
-	err = e.store.InTx(ctx, func(tx Store) error {
+	err = e.commit(ctx, r, func(tx Store) error {
 		if err := tx.SavePerson(ctx, emp); err != nil {
 			return fmt.Errorf("save reporting line: %w", err)
 		}
@@ -98,7 +98,7 @@ func (e *Engine) cmdHR(ctx context.Context, r *request, args []string) ([]Reply,
 	}
 	who.HR = grant
 	action := map[bool]string{true: "org.hr_grant", false: "org.hr_revoke"}[grant]
-	err = e.store.InTx(ctx, func(tx Store) error {
+	err = e.commit(ctx, r, func(tx Store) error {
 		if err := tx.SavePerson(ctx, who); err != nil {
 			return fmt.Errorf("save hr flag: %w", err)
 		}
@@ -135,7 +135,7 @@ func (e *Engine) cmdSummary(ctx context.Context, r *request, args []string) ([]R
 	}
 	old := p.TeamVisible
 	p.TeamVisible = on
-	if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, "plan.team_visible", strconv.FormatBool(old), strconv.FormatBool(on), "")}, nil); err != nil {
+	if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, "plan.team_visible", strconv.FormatBool(old), strconv.FormatBool(on), "")}, nil); err != nil {
 		return nil, err
 	}
 	return []Reply{r.text(r.tr(map[bool]string{true: "done.summary_on", false: "done.summary_off"}[on], p.Number))}, nil

@@ -115,7 +115,7 @@ func (e *Engine) recordReview(ctx context.Context, r *request, p *Plan, values [
 		Goals: goalResults(p), Assessment: assessment, NextSteps: next, At: r.now}
 	role, _ := Authorize(e.rolesOf(ctx, p, r.actor.ID, r.isHR), OpReview)
 	entry := r.audit(p, role, "plan.review", "", rev.Month, "")
-	if err := e.save(ctx, p, []*AuditEntry{entry}, func(tx Store) error { return tx.AddReview(ctx, rev) }); err != nil {
+	if err := e.save(ctx, r, p, []*AuditEntry{entry}, func(tx Store) error { return tx.AddReview(ctx, rev) }); err != nil {
 		return nil, err
 	}
 	replies := []Reply{r.reply(e.reviewCard(ctx, r.actor.ID, p, rev))}

@@ -192,7 +192,7 @@ func (e *Engine) postUpdate(ctx context.Context, r *request, p *Plan, values []G
 	role, _ := Authorize(e.rolesOf(ctx, p, r.actor.ID, r.isHR), OpUpdate)
 	u := &Update{Tenant: p.Tenant, PlanID: p.ID, AuthorID: r.actor.ID, Week: WeekKey(r.now, r.tz), Text: text, Values: values, At: r.now}
 	entry := r.audit(p, role, "plan.update", "", u.Week, "")
-	if err := e.save(ctx, p, []*AuditEntry{entry}, func(tx Store) error { return tx.AddUpdate(ctx, u) }); err != nil {
+	if err := e.save(ctx, r, p, []*AuditEntry{entry}, func(tx Store) error { return tx.AddUpdate(ctx, u) }); err != nil {
 		return nil, err
 	}
 	m := Message{Title: r.tr("update.saved_title", p.Number, u.Week), Color: ColorGreen}

@@ -21,6 +21,10 @@ type Command struct {
 	Action *ActionInput
 	// EventID is the platform's delivery id, for logs (never plan content).
 	EventID string
+	// EventKey identifies the delivery for exactly-once effects (the inbox
+	// delivery's key); a second run of the same key changes nothing and
+	// gets the first run's replies. Empty: no such guarantee (the terminal).
+	EventKey string
 }
 
 // Chat is the conversation a command came from.

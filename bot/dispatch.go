@@ -99,12 +99,20 @@ var actionCommands = map[string]actionHandler{
 	"interview.notes": (*Engine).actInterviewNotes,
 }
 
-// dispatch resolves the actor, routes the command and names it for metrics.
-func (e *Engine) dispatch(ctx context.Context, cmd Command) ([]Reply, string, error) {
+// dispatch resolves the actor, routes the command and names it for
+// metrics; the request tells whether the command committed.
+func (e *Engine) dispatch(ctx context.Context, cmd Command) ([]Reply, string, *request, error) {
 	r, err := e.newRequest(ctx, cmd)
 	if err != nil {
-		return nil, "identity", err
+		return nil, "identity", nil, err
 	}
+	replies, name, err := e.run(ctx, r)
+	return replies, name, r, err
+}
+
+// run runs the action or the typed command of r.
+func (e *Engine) run(ctx context.Context, r *request) ([]Reply, string, error) {
+	cmd := r.cmd
 	if cmd.Action != nil {
 		h, ok := actionCommands[cmd.Action.ID]
 		if !ok {

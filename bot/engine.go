@@ -105,38 +105,60 @@ func New(o Options) *Engine {
 }
 
 // Handle parses, authorises and runs one command and returns the replies.
-// Every failure the user can act on becomes a localised reply; the returned
-// error is only for failures the adapter should log (the user still gets a
-// polite "something went wrong" reply). It never panics.
+// Every failure the user can act on becomes a localised reply. The returned
+// error is for failures of the infrastructure (database, Redis, a bug)
+// before anything was committed: the adapter should log it and may run the
+// command again later (the replies are then only a polite "something went
+// wrong", for when it gives up). A command whose EventKey already took
+// effect changes nothing and gets that run's replies again. It never panics.
 func (e *Engine) Handle(ctx context.Context, cmd Command) (replies []Reply, err error) {
 	start := e.now()
 	name := "unknown"
+	var r *request
 	defer func() {
-		if r := recover(); r != nil {
+		if p := recover(); p != nil {
 			e.log.ErrorContext(ctx, "command panicked", "tenant", cmd.Tenant, "user_id", cmd.Actor.ID,
-				"command", name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			replies = e.finish(ctx, cmd, []Reply{e.errorReply(ctx, cmd, Errorf(EINTERNAL, "err.internal"))})
-			err = fmt.Errorf("command %s: panic: %v", name, r)
+				"command", name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			replies, err = e.failed(ctx, cmd, r, fmt.Errorf("command %s: panic: %v", name, p))
 		}
 	}()
-	replies, name, err = e.dispatch(ctx, cmd)
+	if again, ok, rerr := e.replay(ctx, cmd); rerr != nil {
+		return e.failed(ctx, cmd, nil, fmt.Errorf("look up effect of %s: %w", cmd.EventID, rerr))
+	} else if ok {
+		return again, nil
+	}
+	replies, name, r, err = e.dispatch(ctx, cmd)
 	code := Code("")
 	if err != nil {
 		code = ErrorCode(err)
 		if code == EINTERNAL {
-			e.log.ErrorContext(ctx, "command failed", "tenant", cmd.Tenant, "user_id", cmd.Actor.ID,
-				"command", name, "event_id", cmd.EventID, "err", err)
+			replies, err = e.failed(ctx, cmd, r, fmt.Errorf("command %s: %w", name, err))
+		} else {
+			replies, err = e.finish(ctx, cmd, []Reply{e.errorReply(ctx, cmd, err)}), nil
 		}
-		replies = []Reply{e.errorReply(ctx, cmd, err)}
-		if code != EINTERNAL {
-			err = nil
-		}
+	} else {
+		replies = e.finish(ctx, cmd, replies)
 	}
-	replies = e.finish(ctx, cmd, replies)
+	if r != nil && r.committed && cmd.EventKey != "" {
+		e.remember(ctx, cmd, replies)
+	}
 	if e.observer != nil {
 		e.observer.CommandHandled(name, code, e.now().Sub(start))
 	}
 	return replies, err
+}
+
+// failed answers an internal failure. Before the commit it is an error
+// the adapter may retry on (the reply is only for when it gives up); after
+// it, the change stands, so the actor hears that it took effect and there
+// is nothing to retry.
+func (e *Engine) failed(ctx context.Context, cmd Command, r *request, err error) ([]Reply, error) {
+	e.log.ErrorContext(ctx, "command failed", "tenant", cmd.Tenant, "user_id", cmd.Actor.ID,
+		"event_id", cmd.EventID, "committed", r != nil && r.committed, "err", err)
+	if r != nil && r.committed {
+		return e.finish(ctx, cmd, []Reply{r.text(r.tr("done.already"))}), nil
+	}
+	return e.finish(ctx, cmd, []Reply{e.errorReply(ctx, cmd, Errorf(EINTERNAL, "err.internal"))}), err
 }
 
 // planChanged tells the Changed hook, if any, that plan planID changed.

@@ -2,7 +2,9 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -13,23 +15,26 @@ import (
 // memStore is a hand-written in-memory bot.Store for engine tests. It keeps
 // copies, scopes everything by tenant and checks versions like the SQL store.
 type memStore struct {
-	mu       sync.Mutex
-	nextID   int64
-	plans    map[int64]bot.Plan
-	updates  []bot.Update
-	ivs      []bot.Interview
-	reviews  []bot.Review
-	adjs     []bot.Adjustment
-	notes    []bot.Note
-	audit    []bot.AuditEntry
-	people   map[string]bot.Person
-	chats    []bot.TeamChat
-	failSave error // when set, SavePlan fails (to prove nothing changes)
-	panicky  bool  // when set, ListPlans panics (to prove no panic reaches a user)
+	mu          sync.Mutex
+	nextID      int64
+	plans       map[int64]bot.Plan
+	updates     []bot.Update
+	ivs         []bot.Interview
+	reviews     []bot.Review
+	adjs        []bot.Adjustment
+	notes       []bot.Note
+	audit       []bot.AuditEntry
+	people      map[string]bot.Person
+	chats       []bot.TeamChat
+	effects     map[string][]byte // event key → recorded replies (nil until recorded)
+	txs         int               // transactions committed, to count commits per command
+	failSave    error             // when set, SavePlan fails (to prove nothing changes)
+	failReplies error             // when set, SaveEffectReplies fails (a crash right after the commit)
+	panicky     bool              // when set, ListPlans panics (to prove no panic reaches a user)
 }
 
 func newMemStore() *memStore {
-	return &memStore{plans: map[int64]bot.Plan{}, people: map[string]bot.Person{}}
+	return &memStore{plans: map[int64]bot.Plan{}, people: map[string]bot.Person{}, effects: map[string][]byte{}}
 }
 
 func (s *memStore) id() int64 { s.nextID++; return s.nextID }
@@ -318,6 +323,36 @@ func (s *memStore) InTx(ctx context.Context, fn func(tx bot.Store) error) error 
 		s.mu.Unlock()
 		return err
 	}
+	s.mu.Lock()
+	s.txs++
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *memStore) Effect(_ context.Context, tenant, key string) ([]byte, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	raw, ok := s.effects[tenant+"|"+key]
+	return raw, ok, nil
+}
+
+func (s *memStore) RecordEffect(_ context.Context, tenant, key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.effects[tenant+"|"+key]; ok {
+		return errors.New("effect already recorded")
+	}
+	s.effects[tenant+"|"+key] = nil
+	return nil
+}
+
+func (s *memStore) SaveEffectReplies(_ context.Context, tenant, key string, raw []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failReplies != nil {
+		return s.failReplies
+	}
+	s.effects[tenant+"|"+key] = raw
 	return nil
 }
 
@@ -329,6 +364,7 @@ type memSnap struct {
 	adjs    []bot.Adjustment
 	notes   []bot.Note
 	audit   []bot.AuditEntry
+	effects map[string][]byte
 }
 
 func (s *memStore) snapshot() memSnap {
@@ -336,11 +372,11 @@ func (s *memStore) snapshot() memSnap {
 	for k, v := range s.plans {
 		plans[k] = *clonePlan(v)
 	}
-	return memSnap{plans, slices.Clone(s.updates), slices.Clone(s.ivs), slices.Clone(s.reviews), slices.Clone(s.adjs), slices.Clone(s.notes), slices.Clone(s.audit)}
+	return memSnap{plans, slices.Clone(s.updates), slices.Clone(s.ivs), slices.Clone(s.reviews), slices.Clone(s.adjs), slices.Clone(s.notes), slices.Clone(s.audit), maps.Clone(s.effects)}
 }
 
 func (s *memStore) restore(m memSnap) {
-	s.plans, s.updates, s.ivs, s.reviews, s.adjs, s.notes, s.audit = m.plans, m.updates, m.ivs, m.reviews, m.adjs, m.notes, m.audit
+	s.plans, s.updates, s.ivs, s.reviews, s.adjs, s.notes, s.audit, s.effects = m.plans, m.updates, m.ivs, m.reviews, m.adjs, m.notes, m.audit, m.effects
 }
 
 func filter[T any](xs []T, keep func(T) bool) []T {
@@ -358,6 +394,7 @@ type memSessions struct {
 	mu   sync.Mutex
 	now  func() time.Time
 	vals map[string]memVal
+	down error // when set, every call fails with it, as an unreachable Redis
 }
 
 type memVal struct {
@@ -372,6 +409,9 @@ func newMemSessions(now func() time.Time) *memSessions {
 func (m *memSessions) Get(_ context.Context, key string) ([]byte, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.down != nil {
+		return nil, false, m.down
+	}
 	v, ok := m.vals[key]
 	if !ok || !m.now().Before(v.exp) {
 		return nil, false, nil
@@ -382,6 +422,9 @@ func (m *memSessions) Get(_ context.Context, key string) ([]byte, bool, error) {
 func (m *memSessions) Set(_ context.Context, key string, v []byte, ttl time.Duration) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.down != nil {
+		return m.down
+	}
 	m.vals[key] = memVal{v, m.now().Add(ttl)}
 	return nil
 }
@@ -389,6 +432,9 @@ func (m *memSessions) Set(_ context.Context, key string, v []byte, ttl time.Dura
 func (m *memSessions) Delete(_ context.Context, key string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.down != nil {
+		return m.down
+	}
 	delete(m.vals, key)
 	return nil
 }

@@ -151,7 +151,7 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 		return nil, err
 	}
 	if ack != "" {
-		if err := e.save(ctx, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", g.Step)}, nil); err != nil {
+		if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", g.Step)}, nil); err != nil {
 			return nil, err
 		}
 	}

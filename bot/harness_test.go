@@ -73,7 +73,11 @@ func (w *world) cmd(c bot.Command) []bot.Reply {
 		c.Tenant = w.tenant
 	}
 	c.Platform = bot.PlatformConsole
+	txs := w.store.txs
 	replies, err := w.engine.Handle(context.Background(), c)
+	if n := w.store.txs - txs; n > 1 {
+		w.t.Errorf("%s %q committed %d times; a command commits at most once", c.Actor.ID, c.Text, n)
+	}
 	if err != nil {
 		w.t.Fatalf("%s %q: internal error %v", c.Actor.ID, c.Text, err)
 	}

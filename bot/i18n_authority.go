@@ -86,6 +86,7 @@ var msgAuthority = map[string]msg{
 	"err.prep_empty":         {"请写自我分析或诉求，例如「面谈 12 自评 客户跟进有进步」。", "Please write your self-analysis or wishes, e.g. \"interview 12 self follow-ups improved\"."},
 
 	"done.submitted_hr":          {"计划 #%d 已提交，等待 HR 审批。", "Plan #%d has been sent to HR for approval."},
+	"done.already":               {"已处理：这项操作已经生效。", "Done: this has already taken effect."},
 	"done.forwarded":             {"你已批准计划 #%d，现交由 HR 审批。", "You approved plan #%d; it now goes to HR for approval."},
 	"done.acknowledged_disagree": {"你已确认收到计划 #%d（执行至 %s），你的异议已记录在计划中并转交 HR。", "You acknowledged receiving plan #%d (running until %s); your disagreement is recorded on the plan and HR has been told."},
 	"done.deleted":               {"草稿 #%d 已删除（审计日志中保留记录）。", "Draft #%d deleted (the audit log keeps the record)."},

@@ -94,7 +94,7 @@ func (e *Engine) confirmOutcome(ctx context.Context, r *request, ref, reason str
 		entries = append(entries, r.audit(p, role, "plan.close", string(from), string(p.Status), string(pr.Outcome)))
 	}
 	p.Pending = nil
-	err = e.save(ctx, p, entries, func(tx Store) error {
+	err = e.save(ctx, r, p, entries, func(tx Store) error {
 		if final == nil {
 			return nil
 		}
@@ -145,7 +145,7 @@ func (e *Engine) rejectOutcome(ctx context.Context, r *request, ref, reason stri
 	pr := p.Pending
 	p.Pending = nil
 	entry := r.audit(p, RoleDecider, "outcome.reject", string(pr.Outcome), "", reason)
-	if err := e.save(ctx, p, []*AuditEntry{entry}, nil); err != nil {
+	if err := e.save(ctx, r, p, []*AuditEntry{entry}, nil); err != nil {
 		return nil, err
 	}
 	replies := e.decided(ctx, r, p, "done.outcome_rejected", p.Number)

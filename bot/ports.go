@@ -103,6 +103,7 @@ type Store interface {
 	AuditLog
 	Directory
 	Teams
+	Effects
 	InTx(ctx context.Context, fn func(tx Store) error) error
 }
 

@@ -8,7 +8,7 @@ import (
 )
 
 // request is one command being handled: who, where, in which language and
-// time zone, at what time.
+// time zone, at what time, and whether its change is committed.
 type request struct {
 	cmd   Command
 	actor Person
@@ -16,6 +16,9 @@ type request struct {
 	loc   Locale
 	tz    *time.Location
 	now   time.Time
+	// committed is set once the command's change is in the database (with
+	// its effect record): from then on it must not be run again.
+	committed bool
 }
 
 // newRequest resolves the actor: the verified ID from the adapter, the stored
@@ -149,8 +152,8 @@ func (r *request) audit(p *Plan, role Role, action, from, to, detail string) *Au
 }
 
 // save writes p, the audit entries and any extra records in one transaction.
-func (e *Engine) save(ctx context.Context, p *Plan, entries []*AuditEntry, extra func(tx Store) error) error {
-	err := e.store.InTx(ctx, func(tx Store) error {
+func (e *Engine) save(ctx context.Context, r *request, p *Plan, entries []*AuditEntry, extra func(tx Store) error) error {
+	err := e.commit(ctx, r, func(tx Store) error {
 		p.UpdatedAt = e.now()
 		if err := tx.SavePlan(ctx, p); err != nil {
 			return fmt.Errorf("save plan %d: %w", p.Number, err)

@@ -76,7 +76,7 @@ func (e *Engine) ack(ctx context.Context, r *request, ref string, kind NoteKind,
 		note = &Note{Tenant: p.Tenant, PlanID: p.ID, AuthorID: r.actor.ID, Kind: kind, Text: text, At: r.now}
 	}
 	entry := r.audit(p, role, "plan.acknowledge", string(from), string(p.Status), detail)
-	err = e.save(ctx, p, []*AuditEntry{entry}, func(tx Store) error {
+	err = e.save(ctx, r, p, []*AuditEntry{entry}, func(tx Store) error {
 		if note == nil {
 			return nil
 		}

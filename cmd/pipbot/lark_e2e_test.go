@@ -678,7 +678,7 @@ func TestEndToEndFeishu(t *testing.T) {
 		f.ask(ouHR, "晋升名单", "晋升候选名单", "张三")
 
 		want := []string{
-			"plan.create/employee/" + ouEmp, "plan.edit/employee/" + ouEmp, "plan.submit/employee/" + ouEmp,
+			"plan.create/employee/" + ouEmp, "plan.submit/employee/" + ouEmp,
 			"plan.forward/approver/" + ouMgr, "plan.approve/approver/" + ouHR, "plan.acknowledge/employee/" + ouEmp,
 			"plan.update/employee/" + ouEmp, "outcome.propose/manager/" + ouMgr, "outcome.confirm/decider/" + ouHR,
 			"plan.close/decider/" + ouHR,
@@ -686,7 +686,7 @@ func TestEndToEndFeishu(t *testing.T) {
 		if got := f.auditSteps(p.ID); !slices.Equal(got, want) {
 			t.Errorf("audit of plan #1:\n got %s\nwant %s", strings.Join(got, " "), strings.Join(want, " "))
 		}
-		want = []string{"plan.create/manager/" + ouMgr, "plan.edit/manager/" + ouMgr, "plan.submit/manager/" + ouMgr,
+		want = []string{"plan.create/manager/" + ouMgr, "plan.submit/manager/" + ouMgr,
 			"plan.forward/approver/" + ouDir}
 		if got := f.auditSteps(p2.ID); !slices.Equal(got, want) {
 			t.Errorf("audit of plan #2:\n got %s\nwant %s", strings.Join(got, " "), strings.Join(want, " "))

@@ -715,7 +715,7 @@ func TestEndToEndSlack(t *testing.T) {
 		}
 
 		got := strings.Join(s.auditSteps(p.ID), " ")
-		want := "plan.create plan.edit plan.submit plan.forward plan.approve plan.acknowledge plan.update outcome.propose outcome.confirm plan.close"
+		want := "plan.create plan.submit plan.forward plan.approve plan.acknowledge plan.update outcome.propose outcome.confirm plan.close"
 		if got != want {
 			t.Errorf("audit:\n got %s\nwant %s", got, want)
 		}
