@@ -12,7 +12,6 @@ import (
 
 // The storage implements the ports the Feishu adapter declares.
 var (
-	_ lark.Inbox   = (*storageDB)(nil)
 	_ lark.Limiter = (*storageRedis)(nil)
 	_ lark.People  = (*storageDB)(nil)
 )

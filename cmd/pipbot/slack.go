@@ -12,7 +12,6 @@ import (
 
 // The storage implements the ports the Slack adapter declares.
 var (
-	_ slack.Inbox   = (*storageDB)(nil)
 	_ slack.Limiter = (*storageRedis)(nil)
 	_ slack.Sent    = (*storageRedis)(nil)
 	_ slack.DMs     = (*storageRedis)(nil)
