@@ -66,6 +66,9 @@ func (p *Pipeline[O]) Run(ctx context.Context) {
 // reports that every worker got work and more may be waiting.
 func (p *Pipeline[O]) claimBatch(ctx context.Context) (full bool, err error) {
 	free := p.tune.Pool - len(p.busy)
+	if free <= 0 {
+		return false, nil // a worker that frees up wakes the loop
+	}
 	for _, src := range p.sources {
 		if free <= 0 {
 			break
