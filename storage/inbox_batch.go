@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -43,15 +44,18 @@ type putCall struct {
 type putBatcher struct {
 	db     *DB
 	calls  chan *putCall
-	window time.Duration
+	window atomic.Int64 // nanoseconds; tests widen it to gather a batch
 	max    int
-	stop   chan struct{}
-	wg     sync.WaitGroup
+	// committers run transactions at once, each with its batch.
+	committers int
+	stop       chan struct{}
+	wg         sync.WaitGroup
 }
 
 func newPutBatcher(db *DB, committers int) *putBatcher {
-	b := &putBatcher{db: db, calls: make(chan *putCall, putBatchMax), window: putWindow, max: putBatchMax,
+	b := &putBatcher{db: db, calls: make(chan *putCall, putBatchMax), max: putBatchMax, committers: committers,
 		stop: make(chan struct{})}
+	b.window.Store(int64(putWindow))
 	for range committers {
 		b.wg.Go(b.run)
 	}
@@ -102,7 +106,7 @@ func (b *putBatcher) run() {
 // the cap.
 func (b *putBatcher) collect(first *putCall) []*putCall {
 	batch := []*putCall{first}
-	timer := time.NewTimer(b.window)
+	timer := time.NewTimer(time.Duration(b.window.Load()))
 	defer timer.Stop()
 	for len(batch) < b.max {
 		select {
