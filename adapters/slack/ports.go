@@ -7,12 +7,6 @@ import (
 	"github.com/pipbot/pipbot/bot"
 )
 
-// Limiter paces outbound calls with token buckets shared by every replica
-// (*storage.Redis).
-type Limiter interface {
-	Allow(ctx context.Context, key string, rate float64, burst int) (ok bool, wait time.Duration, err error)
-}
-
 // People is the workspace directory the adapter refreshes from users.info
 // (*storage.DB).
 type People interface {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/pace"
 	"log/slog"
 	"time"
 
@@ -27,7 +28,7 @@ type Directory struct {
 	// holds keeps a method Slack answered 429 for unused until its
 	// Retry-After, as the Sender does: meanwhile profiles come from the
 	// cache, and no call is made.
-	holds holds
+	holds pace.Holds
 }
 
 // NewDirectory builds a Directory whose profiles are fetched again once
@@ -116,7 +117,7 @@ func (d *Directory) held(teamID string) error {
 		methods = append(methods, "users.profile.get")
 	}
 	for _, m := range methods {
-		if wait := d.holds.left(directoryKey(teamID, m)); wait > 0 {
+		if wait := d.holds.Left(directoryKey(teamID, m)); wait > 0 {
 			return fmt.Errorf("%s: rate limited for another %v", m, wait.Round(time.Millisecond))
 		}
 	}
@@ -132,7 +133,7 @@ func (d *Directory) call(ctx context.Context, teamID, method string, do func(con
 	defer cancel()
 	err := do(ctx)
 	if o, wait := judgeOutcome(err); o == callLimited {
-		d.holds.hold(directoryKey(teamID, method), wait)
+		d.holds.Hold(directoryKey(teamID, method), wait)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", method, err)

@@ -12,8 +12,7 @@ import (
 
 // The storage implements the ports the Feishu adapter declares.
 var (
-	_ lark.Limiter = (*storageRedis)(nil)
-	_ lark.People  = (*storageDB)(nil)
+	_ lark.People = (*storageDB)(nil)
 )
 
 // Feishu/Lark tuning: an Open API call's timeout, and how long a cached

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pipbot/pipbot/adapters/inbound"
+	"github.com/pipbot/pipbot/adapters/pace"
 	"github.com/pipbot/pipbot/storage"
 )
 
@@ -15,10 +16,11 @@ type (
 	storageRedis = storage.Redis
 )
 
-// The storage implements the inbound pipeline's ports.
+// The storage implements the shared adapter machinery's ports.
 var (
 	_ inbound.Inbox  = (*storageDB)(nil)
 	_ inbound.Purger = (*storageDB)(nil)
+	_ pace.Limiter   = (*storageRedis)(nil)
 )
 
 // runPlatforms runs the platform adapters' workers, the inbox purge and the

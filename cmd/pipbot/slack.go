@@ -12,10 +12,9 @@ import (
 
 // The storage implements the ports the Slack adapter declares.
 var (
-	_ slack.Limiter = (*storageRedis)(nil)
-	_ slack.Sent    = (*storageRedis)(nil)
-	_ slack.DMs     = (*storageRedis)(nil)
-	_ slack.People  = (*storageDB)(nil)
+	_ slack.Sent   = (*storageRedis)(nil)
+	_ slack.DMs    = (*storageRedis)(nil)
+	_ slack.People = (*storageDB)(nil)
 )
 
 // slackCallTimeout bounds one Web API call.
