@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/directory"
 	"github.com/pipbot/pipbot/adapters/pace"
 	"log/slog"
 	"strconv"
@@ -32,7 +33,7 @@ type SenderOptions struct {
 	Limiter pace.Limiter // buckets shared by every replica; nil: paced by 429s alone
 	// People gives each recipient's chosen language; nil or unknown means
 	// Locale, the tenant default.
-	People   People
+	People   directory.People
 	Locale   bot.Locale
 	Limits   Limits        // zero: DefaultLimits()
 	Timeout  time.Duration // per attempt; zero: 10 s
@@ -45,7 +46,7 @@ type SenderOptions struct {
 type Sender struct {
 	api      openAPI
 	appID    string
-	people   People
+	people   directory.People
 	locale   bot.Locale
 	limits   Limits
 	timeout  time.Duration

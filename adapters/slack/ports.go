@@ -3,16 +3,7 @@ package slack
 import (
 	"context"
 	"time"
-
-	"github.com/pipbot/pipbot/bot"
 )
-
-// People is the workspace directory the adapter refreshes from users.info
-// (*storage.DB).
-type People interface {
-	Person(ctx context.Context, tenant, id string) (bot.Person, error)
-	SavePerson(ctx context.Context, p bot.Person) error
-}
 
 // Sent remembers messages being sent, so that a retry after an unknown
 // outcome first looks for the message instead of posting it twice (Slack

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/directory"
 	"github.com/pipbot/pipbot/adapters/pace"
 	"log/slog"
 	"strconv"
@@ -33,7 +34,7 @@ type SenderOptions struct {
 	Sent Sent
 	// People gives each reader's chosen language; nil or unknown means
 	// Locale, the workspace default.
-	People People
+	People directory.People
 	// DMs keeps DM channel ids across restarts (Redis); nil: they are
 	// kept in memory only, and a restarted process opens each DM again.
 	DMs      DMs
@@ -54,7 +55,7 @@ type SenderOptions struct {
 type Sender struct {
 	api      outboundAPI
 	sent     Sent
-	people   People
+	people   directory.People
 	dmStore  DMs
 	locale   bot.Locale
 	pace     Pace

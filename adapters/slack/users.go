@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/directory"
 	"github.com/pipbot/pipbot/adapters/pace"
 	"log/slog"
 	"time"
@@ -19,9 +20,7 @@ import (
 // their manager, from users.profile.get.
 type Directory struct {
 	api          outboundAPI
-	people       People
-	ttl          time.Duration
-	now          func() time.Time
+	cache        *directory.Cache
 	timeout      time.Duration
 	log          *slog.Logger
 	managerField string // custom profile field id (Xf…); "" reads no manager
@@ -33,7 +32,7 @@ type Directory struct {
 
 // NewDirectory builds a Directory whose profiles are fetched again once
 // older than ttl (24 h when zero). clock may be nil for time.Now.
-func NewDirectory(client *slack.Client, people People, ttl time.Duration, clock func() time.Time) *Directory {
+func NewDirectory(client *slack.Client, people directory.People, ttl time.Duration, clock func() time.Time) *Directory {
 	var api outboundAPI
 	if client != nil {
 		api = client
@@ -41,20 +40,15 @@ func NewDirectory(client *slack.Client, people People, ttl time.Duration, clock 
 	return newDirectory(api, people, ttl, clock)
 }
 
-func newDirectory(api outboundAPI, people People, ttl time.Duration, clock func() time.Time) *Directory {
-	if ttl <= 0 {
-		ttl = 24 * time.Hour
-	}
-	if clock == nil {
-		clock = time.Now
-	}
-	return &Directory{api: api, people: people, ttl: ttl, now: clock, timeout: 10 * time.Second,
-		log: slog.New(slog.DiscardHandler)}
+func newDirectory(api outboundAPI, people directory.People, ttl time.Duration, clock func() time.Time) *Directory {
+	log := slog.New(slog.DiscardHandler)
+	return &Directory{api: api, cache: directory.NewCache(people, ttl, clock, log), timeout: 10 * time.Second, log: log}
 }
 
 // WithLog makes the Directory log failed refreshes to log.
 func (d *Directory) WithLog(log *slog.Logger) *Directory {
 	d.log = log.With("component", "slack")
+	d.cache.WithLog(d.log)
 	return d
 }
 
@@ -67,29 +61,13 @@ func (d *Directory) WithLog(log *slog.Logger) *Directory {
 // older row says (see WithManagerField). When Slack fails or is rate
 // limited, a cached profile, however old, is the answer.
 func (d *Directory) Profile(ctx context.Context, teamID, userID string) (bot.Person, error) {
-	tenant := tenantOf(teamID)
-	cached, err := d.people.Person(ctx, tenant, userID)
-	have := err == nil
-	if have && d.managerField == "" {
-		cached.ManagerID = "" // a row from when a field was configured
+	p, err := d.cache.Profile(ctx, tenantOf(teamID), userID, func(ctx context.Context, cached bot.Person) (bot.Person, error) {
+		return d.refresh(ctx, teamID, userID, cached)
+	})
+	if d.managerField == "" {
+		p.ManagerID = "" // a row from when a field was configured
 	}
-	now := d.now()
-	if have && !cached.UpdatedAt.IsZero() && now.Sub(cached.UpdatedAt) < d.ttl {
-		return cached, nil
-	}
-	p, err := d.refresh(ctx, teamID, userID, cached)
-	if err != nil {
-		if have {
-			d.log.Warn("profile refresh failed, using the cached profile", "tenant", tenant, "user_id", userID, "err", err)
-			return cached, nil
-		}
-		return bot.Person{}, fmt.Errorf("profile %s: %w", userID, err)
-	}
-	p.Tenant, p.ID, p.UpdatedAt = tenant, userID, now
-	if err := d.people.SavePerson(ctx, p); err != nil {
-		d.log.Warn("profile not cached", "tenant", tenant, "user_id", userID, "err", err)
-	}
-	return p, nil
+	return p, err
 }
 
 // refresh is cached updated from Slack: users.info, then the manager

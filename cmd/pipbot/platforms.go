@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pipbot/pipbot/adapters/directory"
 	"github.com/pipbot/pipbot/adapters/inbound"
 	"github.com/pipbot/pipbot/adapters/pace"
 	"github.com/pipbot/pipbot/storage"
@@ -18,9 +19,10 @@ type (
 
 // The storage implements the shared adapter machinery's ports.
 var (
-	_ inbound.Inbox  = (*storageDB)(nil)
-	_ inbound.Purger = (*storageDB)(nil)
-	_ pace.Limiter   = (*storageRedis)(nil)
+	_ inbound.Inbox    = (*storageDB)(nil)
+	_ inbound.Purger   = (*storageDB)(nil)
+	_ pace.Limiter     = (*storageRedis)(nil)
+	_ directory.People = (*storageDB)(nil)
 )
 
 // runPlatforms runs the platform adapters' workers, the inbox purge and the
