@@ -62,15 +62,25 @@ func (p *Pipeline[O]) Run(ctx context.Context) {
 	}
 }
 
-// claimBatch claims from each source in turn, up to the idle workers; full
-// reports that every worker got work and more may be waiting.
+// claimBatch reserves the idle workers, then claims from each source in
+// turn as many deliveries as it reserved, so that every claimed delivery
+// has a worker (Record reserves workers too, meanwhile); full reports that
+// every reserved worker got work and more may be waiting.
 func (p *Pipeline[O]) claimBatch(ctx context.Context) (full bool, err error) {
-	free := p.tune.Pool - len(p.busy)
-	if free <= 0 {
+	free := 0
+	for free < p.tune.Pool && p.reserve() {
+		free++
+	}
+	defer func() {
+		for range free {
+			p.unreserve()
+		}
+	}()
+	if free == 0 {
 		return false, nil // a worker that frees up wakes the loop
 	}
 	for _, src := range p.sources {
-		if free <= 0 {
+		if free == 0 {
 			break
 		}
 		ds, err := p.inbox.Claim(ctx, src, p.owner, free, p.now(), p.tune.Lease)
@@ -78,13 +88,11 @@ func (p *Pipeline[O]) claimBatch(ctx context.Context) (full bool, err error) {
 			return false, fmt.Errorf("claim %s events: %w", src, err)
 		}
 		for _, d := range ds {
-			if p.reserve() {
-				p.hand(d)
-			}
+			p.hand(d)
+			free--
 		}
-		free -= len(ds)
 	}
-	return free <= 0, nil
+	return free == 0, nil
 }
 
 // reserve takes an idle worker for a delivery about to be handed to it;
