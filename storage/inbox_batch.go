@@ -7,9 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Group commit of inbox Puts: concurrent Puts are written by one
@@ -49,6 +46,7 @@ type putBatcher struct {
 	// committers run transactions at once, each with its batch.
 	committers int
 	stop       chan struct{}
+	stopOnce   sync.Once
 	wg         sync.WaitGroup
 }
 
@@ -148,109 +146,6 @@ func (b *putBatcher) commit(batch []*putCall) {
 
 // close stops the committers once the batches begun are committed.
 func (b *putBatcher) close() {
-	close(b.stop)
+	b.stopOnce.Do(func() { close(b.stop) })
 	b.wg.Wait()
-}
-
-// writePuts stores the fresh calls of a batch in one transaction and sets
-// each call's fresh and row.ID. A call is fresh unless a key of it is stored
-// already or belongs to an earlier fresh call of the batch, so that of
-// several calls sharing a key exactly one is fresh. A key stored by a
-// concurrent transaction after this one looked makes the insert fail, and
-// the batch is decided again.
-func (db *DB) writePuts(ctx context.Context, calls []*putCall) error {
-	for attempt := 1; ; attempt++ {
-		err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return db.writePutsTx(tx, calls) }, db.txOpts...)
-		if err == nil || db.inTx || attempt == numberAttempts || !(aborted(err) || errors.Is(err, gorm.ErrDuplicatedKey)) {
-			return err
-		}
-		if err := backoff(ctx, attempt); err != nil {
-			return err
-		}
-	}
-}
-
-func (db *DB) writePutsTx(tx *gorm.DB, calls []*putCall) error {
-	var all []any
-	for _, c := range calls {
-		c.fresh, c.row.ID = false, 0
-		for _, k := range c.keys {
-			all = append(all, k)
-		}
-	}
-	var stored []string
-	if err := tx.Model(&inboxKeyRow{}).Where(clause.IN{Column: clause.Column{Name: "key"}, Values: all}).
-		Pluck("key", &stored).Error; err != nil {
-		return fmt.Errorf("read stored keys: %w", err)
-	}
-	taken := make(map[string]bool, len(all))
-	for _, k := range stored {
-		taken[k] = true
-	}
-	var fresh []*putCall
-	for _, c := range calls {
-		dup := false
-		for _, k := range c.keys {
-			dup = dup || taken[k]
-		}
-		if dup {
-			continue
-		}
-		for _, k := range c.keys {
-			taken[k] = true
-		}
-		c.fresh = true
-		fresh = append(fresh, c)
-	}
-	if len(fresh) == 0 {
-		return nil
-	}
-	if err := db.insertPutRows(tx, fresh); err != nil {
-		return fmt.Errorf("insert %d deliveries: %w", len(fresh), err)
-	}
-	var keys []inboxKeyRow
-	for _, c := range fresh {
-		for _, k := range c.keys {
-			keys = append(keys, inboxKeyRow{Key: k, InboxID: c.row.ID, CreatedAt: c.row.ReceivedAt})
-		}
-	}
-	if err := tx.Create(&keys).Error; err != nil {
-		return fmt.Errorf("insert %d keys: %w", len(keys), err)
-	}
-	return nil
-}
-
-// insertPutRows inserts the calls' rows and sets their ids: with one
-// multi-row insert where the database reports every id (RETURNING on
-// PostgreSQL and SQLite; consecutive auto-increment ids on MySQL unless
-// innodb_autoinc_lock_mode is 2), else row by row.
-func (db *DB) insertPutRows(tx *gorm.DB, calls []*putCall) error {
-	if db.kind == KindMySQL && !db.consecutiveIDs {
-		for _, c := range calls {
-			if err := tx.Create(&c.row).Error; err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	rows := make([]inboxRow, len(calls))
-	for i, c := range calls {
-		rows[i] = c.row
-	}
-	if err := tx.Create(&rows).Error; err != nil {
-		return err
-	}
-	for i, c := range calls {
-		if rows[i].ID == 0 {
-			return errors.New("insert returned no id")
-		}
-		c.row.ID = rows[i].ID
-	}
-	return nil
-}
-
-// putNow writes one Put in the store's transaction (a store bound by InTx),
-// which a batch of other callers cannot share.
-func (db *DB) putNow(c *putCall) error {
-	return db.writePuts(c.ctx, []*putCall{c})
 }

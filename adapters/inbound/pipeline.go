@@ -104,9 +104,6 @@ func New[O any](opts Options[O]) (*Pipeline[O], error) {
 		wake: make(chan struct{}, 1), pending: map[int64]*pendingReplies[O]{}}, nil
 }
 
-// Tuning is the pipeline's timings.
-func (p *Pipeline[O]) Tuning() Tuning { return *p.tune }
-
 // Record stores d (a duplicate has no effect: fresh is false) and returns
 // once it is durable, so the platform may be acknowledged; an error means
 // the platform must be told to retry. When a worker is idle, d is stored
