@@ -17,7 +17,7 @@ import (
 // the batch is decided again.
 func (db *DB) writePuts(ctx context.Context, calls []*putCall) error {
 	for attempt := 1; ; attempt++ {
-		err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return db.writePutsTx(tx, calls) }, db.txOpts...)
+		err := db.batchDB().WithContext(ctx).Transaction(func(tx *gorm.DB) error { return db.writePutsTx(tx, calls) }, db.txOpts...)
 		if err == nil || db.inTx || attempt == numberAttempts || !(aborted(err) || errors.Is(err, gorm.ErrDuplicatedKey)) {
 			return err
 		}
@@ -104,6 +104,18 @@ func (db *DB) insertPutRows(tx *gorm.DB, calls []*putCall) error {
 		c.row.ID = rows[i].ID
 	}
 	return nil
+}
+
+// batchDB is the handle batches are written with: on a server, with
+// prepared statements, kept per statement text (one per batch size), so a
+// batch costs no parse and no prepare round trip once its size was seen.
+// SQLite's driver prepares every statement anew whatever the handle, and
+// a store bound to a transaction keeps its own.
+func (db *DB) batchDB() *gorm.DB {
+	if db.kind == KindSQLite || db.inTx {
+		return db.gdb
+	}
+	return db.gdb.Session(&gorm.Session{PrepareStmt: true})
 }
 
 // putNow writes one Put in the store's transaction (a store bound by InTx),
