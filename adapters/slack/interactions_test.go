@@ -105,11 +105,14 @@ func TestClickFromAnotherWorkspace(t *testing.T) {
 	}
 }
 
-// TestClickReplay: the same click replayed has one effect.
+// TestClickReplay: the same click replayed has one effect; a second,
+// deliberate click of the same button (a new action_ts) is answered. The
+// click's key names its workspace.
 func TestClickReplay(t *testing.T) {
 	h := newRig(t, nil)
 	h.engine.answer(approveEngine)
-	body := interactionBody(recorded(t, "block_actions_approve.json"))
+	raw := recorded(t, "block_actions_approve.json")
+	body := interactionBody(raw)
 	for range 5 {
 		if rec := h.send(t, "/slack/interactions", body); rec.Code != http.StatusOK {
 			t.Fatalf("got %d", rec.Code)
@@ -117,6 +120,21 @@ func TestClickReplay(t *testing.T) {
 	}
 	if n := len(h.engine.commands()); n != 1 {
 		t.Fatalf("engine ran %d times", n)
+	}
+	if keys := h.inbox.Stored()[0].Keys; len(keys) != 1 || !strings.HasPrefix(keys[0], "slack:act:"+testTeam+":") {
+		t.Errorf("click keys %v, want one naming the workspace", keys)
+	}
+	var payload map[string]any
+	if err := json.Unmarshal(raw, &payload); err != nil {
+		t.Fatal(err)
+	}
+	payload["actions"].([]any)[0].(map[string]any)["action_ts"] = "1781258699.9"
+	again, _ := json.Marshal(payload)
+	if rec := h.send(t, "/slack/interactions", interactionBody(again)); rec.Code != http.StatusOK {
+		t.Fatalf("second click: %d", rec.Code)
+	}
+	if n := len(h.engine.commands()); n != 2 {
+		t.Errorf("engine ran %d times for two clicks", n)
 	}
 }
 
