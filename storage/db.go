@@ -22,6 +22,13 @@ type DB struct {
 	kind   string
 	txOpts []*sql.TxOptions
 	inTx   bool
+	// batch commits concurrent inbox Puts together; nil on a copy bound
+	// to a transaction, whose Puts go into that transaction.
+	batch *putBatcher
+	// consecutiveIDs: a multi-row insert gets consecutive auto-increment
+	// ids (MySQL with innodb_autoinc_lock_mode below 2), which the inbox's
+	// batch insert relies on there.
+	consecutiveIDs bool
 }
 
 // Open connects to the database named by dsn (the PIPBOT_DB forms:
@@ -49,11 +56,13 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		return nil, fmt.Errorf("open %s database: %w", kind, err)
 	}
 	db := &DB{gdb: gdb, sqlDB: sqlDB, kind: kind}
+	committers := 2
 	switch kind {
 	case KindSQLite:
 		// One connection: SQLite has one writer anyway, and this rules out
 		// SQLITE_BUSY between our own connections (and keeps :memory: alive).
 		sqlDB.SetMaxOpenConns(1)
+		committers = 1
 	case KindMySQL:
 		// InnoDB's default REPEATABLE READ keeps the first snapshot of a
 		// transaction, so a retried "max+1" would read the same stale number;
@@ -64,6 +73,13 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open %s database: %w", kind, err)
 	}
+	if kind == KindMySQL {
+		var mode int
+		if err := sqlDB.QueryRowContext(ctx, "SELECT @@innodb_autoinc_lock_mode").Scan(&mode); err == nil {
+			db.consecutiveIDs = mode < 2
+		}
+	}
+	db.batch = newPutBatcher(db, committers)
 	return db, nil
 }
 
@@ -87,6 +103,9 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) Close() error {
 	if db.sqlDB == nil {
 		return nil
+	}
+	if db.batch != nil {
+		db.batch.close()
 	}
 	if err := db.sqlDB.Close(); err != nil {
 		return fmt.Errorf("close %s database: %w", db.kind, err)

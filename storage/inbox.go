@@ -10,7 +10,6 @@ import (
 
 	"github.com/pipbot/pipbot/bot"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // ErrLeaseLost is returned by Finish when the caller no longer holds the
@@ -50,6 +49,8 @@ type inboxRow struct {
 
 func (inboxRow) TableName() string { return "inbox" }
 
+func (r *inboxRow) leaseID() int64 { return r.ID }
+
 func (r *inboxRow) delivery() bot.Delivery {
 	return bot.Delivery{
 		ID: r.ID, Source: r.Source, Tenant: r.Tenant, Payload: r.Payload,
@@ -68,12 +69,24 @@ type inboxKeyRow struct {
 
 func (inboxKeyRow) TableName() string { return "inbox_keys" }
 
-// Put stores d with its keys and sets d.ID, in one transaction, so that the
-// adapter can acknowledge the platform once Put returns. When any key of d
-// is already stored, nothing is written and fresh is false: the event is a
-// duplicate and must have no effect. Keys repeated within d count once. A
-// zero d.ReceivedAt is set to the current time.
+// Put stores d with its keys and sets d.ID, so that the adapter can
+// acknowledge the platform once Put returns: it returns after the
+// transaction holding d has committed. When any key of d is already stored,
+// or belongs to another delivery committed in the same transaction first,
+// nothing of d is written and fresh is false: the event is a duplicate and
+// must have no effect. Keys repeated within d count once. A zero
+// d.ReceivedAt is set to the current time. Concurrent Puts share one
+// transaction (see putBatcher); an error means d was not stored, unless it
+// is ctx's own error, after which d may have been stored.
 func (db *DB) Put(ctx context.Context, d *bot.Delivery) (fresh bool, err error) {
+	return db.PutLeased(ctx, d, "", time.Time{})
+}
+
+// PutLeased is Put, with the stored delivery leased to owner until until
+// when owner is not empty, as if claimed by owner (its first attempt): the
+// adapter that records an event it is about to handle needs no Claim, and
+// no other worker takes it meanwhile.
+func (db *DB) PutLeased(ctx context.Context, d *bot.Delivery, owner string, until time.Time) (fresh bool, err error) {
 	keys, err := inboxKeys(d.Keys)
 	if err == nil && (d.Source == "" || len(d.Source) > maxInboxSource) {
 		err = fmt.Errorf("source must have 1 to %d bytes", maxInboxSource)
@@ -84,27 +97,26 @@ func (db *DB) Put(ctx context.Context, d *bot.Delivery) (fresh bool, err error) 
 	if d.ReceivedAt.IsZero() {
 		d.ReceivedAt = time.Now()
 	}
-	received := toDBTime(d.ReceivedAt)
-	row := inboxRow{Source: d.Source, Tenant: d.Tenant, Payload: d.Payload, Status: inboxPending, ReceivedAt: received}
-	err = db.inboxTx(ctx, func(tx *gorm.DB) error {
-		row.ID = 0
-		if err := tx.Create(&row).Error; err != nil {
-			return err
+	c := &putCall{ctx: ctx, keys: keys, done: make(chan struct{}), row: inboxRow{
+		Source: d.Source, Tenant: d.Tenant, Payload: d.Payload, Status: inboxPending, ReceivedAt: toDBTime(d.ReceivedAt)}}
+	if owner != "" {
+		if until.IsZero() {
+			return false, fmt.Errorf("put inbound %s event: a lease needs an end", d.Source)
 		}
-		rows := make([]inboxKeyRow, len(keys))
-		for i, k := range keys {
-			rows[i] = inboxKeyRow{Key: k, InboxID: row.ID, CreatedAt: received}
-		}
-		return tx.Create(&rows).Error
-	})
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return false, nil
+		c.row.LeaseOwner, c.row.LeaseUntil, c.row.Attempts = &owner, toDBTime(until), 1
+	}
+	if db.batch != nil {
+		err = db.batch.put(c)
+	} else {
+		err = db.putNow(c)
 	}
 	if err != nil {
 		return false, fmt.Errorf("put inbound %s event: %w", d.Source, err)
 	}
-	d.ID = row.ID
-	return true, nil
+	if c.fresh {
+		d.ID = c.row.ID
+	}
+	return c.fresh, nil
 }
 
 // inboxKeys checks a delivery's keys and returns them sorted without
@@ -127,38 +139,17 @@ func inboxKeys(keys []string) ([]string, error) {
 
 // Claim leases to owner, until now+lease, up to n pending deliveries of
 // source that no one holds or whose lease ran out, oldest first, and counts
-// the attempt. The deliveries come with their payloads but without Keys. On
-// PostgreSQL and MySQL the rows are locked with SKIP LOCKED, so replicas
-// claiming at once take different rows; SQLite has one writer at a time.
+// the attempt (see claimLeases). The deliveries come with their payloads but
+// without Keys.
 func (db *DB) Claim(ctx context.Context, source, owner string, n int, now time.Time, lease time.Duration) ([]bot.Delivery, error) {
 	if owner == "" || n < 1 || lease <= 0 {
 		return nil, fmt.Errorf("claim inbound %s events: need an owner, n ≥ 1 and a positive lease", source)
 	}
 	now = normTime(now)
-	until := normTime(now.Add(lease))
-	var rows []inboxRow
-	err := db.inboxTx(ctx, func(tx *gorm.DB) error {
-		rows = nil
-		q := tx.Where("source = ? AND status = ? AND (lease_until IS NULL OR lease_until < ?)", source, inboxPending, now).
-			Order("id").Limit(n)
-		if db.kind != KindSQLite {
-			q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate, Options: clause.LockingOptionsSkipLocked})
-		}
-		if err := q.Find(&rows).Error; err != nil || len(rows) == 0 {
-			return err
-		}
-		ids := make([]int64, len(rows))
-		for i := range rows {
-			ids[i] = rows[i].ID
-		}
-		res := tx.Model(&inboxRow{}).Where("id IN ?", ids).Updates(map[string]any{
-			"lease_owner": owner, "lease_until": until, "attempts": gorm.Expr("attempts + 1"),
-		})
-		if res.Error == nil && res.RowsAffected != int64(len(ids)) {
-			return fmt.Errorf("leased %d of %d locked rows", res.RowsAffected, len(ids))
-		}
-		return res.Error
-	})
+	rows, err := claimLeases[inboxRow](ctx, db, leaseQuery{
+		where: "source = ? AND status = ? AND (lease_until IS NULL OR lease_until < ?)",
+		args:  []any{source, inboxPending, now}, order: []string{"id"}, n: n,
+	}, owner, now.Add(lease))
 	if err != nil {
 		return nil, fmt.Errorf("claim inbound %s events: %w", source, err)
 	}

@@ -25,6 +25,7 @@ func testInbox(t *testing.T, db *DB, dsn string) {
 	t.Run("ConcurrentPuts", func(t *testing.T) { testInboxConcurrentPuts(t, db) })
 	t.Run("Purge", func(t *testing.T) { testInboxPurge(t, db) })
 	t.Run("Invalid", func(t *testing.T) { testInboxInvalid(t, db) })
+	t.Run("Batches", func(t *testing.T) { testInboxBatches(t, db) })
 }
 
 // put stores a delivery of source with keys and reports whether it was fresh.

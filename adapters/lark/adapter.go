@@ -2,16 +2,13 @@ package lark
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"sync"
 	"time"
 
+	"github.com/pipbot/pipbot/adapters/inbound"
 	"github.com/pipbot/pipbot/bot"
 )
 
@@ -57,8 +54,8 @@ type Options struct {
 	BotOpenID string
 	BotName   string
 
-	Engine    Engine
-	Inbox     Inbox
+	Engine    inbound.Engine
+	Inbox     inbound.Inbox
 	Deliverer Deliverer
 	Profiler  Profiler  // optional: commands then carry only the sender's id
 	Chats     ChatTyper // optional: see chatKind
@@ -72,52 +69,34 @@ type Options struct {
 
 // tuning holds the adapter's timings; tests shorten them.
 type tuning struct {
-	maxBody      int64         // largest request body
-	window       time.Duration // accepted signature timestamp skew
-	ackTimeout   time.Duration // inbox write before answering the platform
-	engine       time.Duration // one engine call
-	budget       time.Duration // inline card answer, from the request's arrival
-	cardWindow   time.Duration // no delayed update before received+cardWindow
-	profile      time.Duration // one directory lookup
-	deliver      time.Duration // one delivery of an event's replies
-	lease        time.Duration // inbox lease: longer than profile+engine+deliver+cardWindow
-	poll         time.Duration // inbox poll when nothing woke the worker
-	pool         int           // concurrent deliveries
-	cardBatch    int           // card deliveries claimed at once
-	maxAttempts  int           // deliveries of one event's replies before giving up
-	shutdownWait time.Duration // in-flight work allowed to finish after ctx is done
+	pipe       inbound.Tuning // the inbox, the worker pool and their deadlines
+	maxBody    int64          // largest request body
+	window     time.Duration  // accepted signature timestamp skew
+	budget     time.Duration  // inline card answer, from the request's arrival
+	cardWindow time.Duration  // no delayed update before received+cardWindow
+	profile    time.Duration  // one directory lookup
 }
 
 func defaultTuning() tuning {
+	pipe := inbound.DefaultTuning()
+	pipe.AckTimeout = 2500 * time.Millisecond
 	return tuning{
-		maxBody: 1 << 20, window: 5 * time.Minute, ackTimeout: 2500 * time.Millisecond,
-		engine: 30 * time.Second, budget: 2500 * time.Millisecond, cardWindow: 3 * time.Second,
-		profile: time.Second, deliver: 20 * time.Second, lease: 90 * time.Second, poll: 500 * time.Millisecond,
-		pool: 4, cardBatch: 16, maxAttempts: 5, shutdownWait: 10 * time.Second,
+		pipe: pipe, maxBody: 1 << 20, window: 5 * time.Minute, budget: 2500 * time.Millisecond,
+		cardWindow: 3 * time.Second, profile: time.Second,
 	}
 }
 
 // Adapter connects Feishu/Lark to the engine: it verifies inbound requests,
-// records them in the inbox, acknowledges, and hands them to the engine.
+// records them in the inbox, acknowledges, and hands them to the engine
+// through the shared inbound pipeline.
 type Adapter struct {
 	opts   Options
 	log    *slog.Logger
 	now    func() time.Time
-	owner  string
 	verify verifier
-	tune   tuning
+	tune   *tuning
 	chats  *chatKinds
-	wake   chan struct{} // a Put happened in this process
-	jobs   chan bot.Delivery
-	busy   chan struct{} // one token per delivery being handled
-	bg     sync.WaitGroup
-
-	cardMu  sync.Mutex                  // a card's Put and its waiter, against claims
-	waiters map[int64]chan bot.Delivery // inline card handlers by delivery id
-
-	mu      sync.Mutex
-	closed  bool                      // the worker stopped taking jobs
-	pending map[int64]*pendingReplies // handled, not yet delivered
+	pipe   *inbound.Pipeline[Origin]
 }
 
 // New checks opts and builds an Adapter. In webhook mode it refuses to start
@@ -157,19 +136,21 @@ func New(opts Options) (*Adapter, error) {
 	if now == nil {
 		now = time.Now
 	}
-	owner := opts.Owner
-	if owner == "" {
-		host, _ := os.Hostname()
-		owner = "lark-" + host + "-" + randomID()
-	}
 	t := defaultTuning()
-	return &Adapter{
-		opts: opts, log: log.With("component", "lark"), now: now, owner: owner,
+	a := &Adapter{
+		opts: opts, log: log.With("component", "lark"), now: now,
 		verify: verifier{token: opts.VerificationToken, key: opts.EncryptKey, now: now, window: t.window},
-		tune:   t, chats: newChatKinds(), wake: make(chan struct{}, 1),
-		jobs: make(chan bot.Delivery, t.pool), busy: make(chan struct{}, t.pool),
-		waiters: map[int64]chan bot.Delivery{}, pending: map[int64]*pendingReplies{},
-	}, nil
+		tune:   &t, chats: newChatKinds(),
+	}
+	pipe, err := inbound.New(inbound.Options[Origin]{
+		Inbox: opts.Inbox, Engine: opts.Engine, Platform: platform{a}, Sources: []string{sourceEvents, sourceCards},
+		Tuning: &t.pipe, Log: a.log, Clock: now, Owner: opts.Owner, OwnerPrefix: "lark-",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lark: %w", err)
+	}
+	a.pipe = pipe
+	return a, nil
 }
 
 // Routes are the webhook endpoints to mount on the HTTP server; none in
@@ -202,7 +183,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	} else {
 		close(wsDone)
 	}
-	a.runWorker(wctx)
+	a.pipe.Run(wctx)
 	<-wsDone
 	return wsErr
 }
@@ -217,10 +198,4 @@ func SubscribedEvents() []string {
 		eventBotAdded, "im.chat.member.bot.deleted_v1", "im.chat.disbanded_v1",
 		eventP2PEntered, "p2p_chat_create",
 	}
-}
-
-func randomID() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

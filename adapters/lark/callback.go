@@ -2,14 +2,13 @@ package lark
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/larksuite/oapi-sdk-go/v3/event/dispatcher/callback"
+	"github.com/pipbot/pipbot/adapters/inbound"
 	"github.com/pipbot/pipbot/adapters/lark/card"
 	"github.com/pipbot/pipbot/bot"
 )
@@ -40,12 +39,18 @@ type cardEvent struct {
 }
 
 // handleCard answers a verified card click within the platform's 3 s: it
-// checks the operator, records the click (a replay has no effect), runs the
-// engine inline and answers with the replacement card or a toast; when the
-// engine needs longer than tune.budget (counted from start), it answers
-// "working on it" and the replies follow through the delayed update.
-// Feishu never resends a click, so the recorded click is what makes a crash
-// mid-click recoverable: the worker claims it once its lease runs out.
+// checks the operator, records the click (a redelivery of the same
+// callback has no effect), runs the engine inline and answers with the
+// replacement card or a toast; when the engine needs longer than
+// tune.budget (counted from start), it answers "working on it" and the
+// replies follow through the delayed update. Feishu never resends a click
+// to a webhook, so the recorded click is what makes a crash mid-click
+// recoverable: a worker claims it once its lease runs out.
+//
+// The click's dedupe key is its callback: the tenant and the event id (the
+// update token, when there is none). A second, deliberate click of the same
+// button is a new callback and is answered; the engine decides what a
+// repeated decision means.
 func (a *Adapter) handleCard(ctx context.Context, env envelope, start time.Time) *callback.CardActionTriggerResponse {
 	var ev cardEvent
 	if err := json.Unmarshal(env.Raw, &ev); err != nil {
@@ -65,69 +70,42 @@ func (a *Adapter) handleCard(ctx context.Context, env envelope, start time.Time)
 		}
 		return &callback.CardActionTriggerResponse{}
 	}
-	d := &bot.Delivery{Source: sourceCards, Tenant: tenant, Payload: env.Raw, ReceivedAt: a.now(),
-		Keys: []string{"lark:card:" + ev.Event.Context.OpenMessageID + ":" + op.OpenID + ":" + actionHash(act.Value, act.FormValue)}}
-	if env.EventID != "" {
-		d.Keys = append(d.Keys, "lark:ev:"+env.EventID)
+	d := &bot.Delivery{Source: sourceCards, Tenant: tenant, Payload: env.Raw, ReceivedAt: a.now(), Keys: cardKeys(env, ev)}
+	if len(d.Keys) == 0 {
+		a.log.WarnContext(ctx, "card click without event id or token", "tenant", tenant)
+		return &callback.CardActionTriggerResponse{}
 	}
-	own, err := a.putCard(ctx, d)
+	fresh, err := a.pipe.Inline(ctx, d)
 	switch {
 	case err != nil:
 		a.log.ErrorContext(ctx, "record card click", "tenant", tenant, "user_id", op.OpenID, "event_id", env.EventID, "err", err)
 		return toast("error", msgBusy)
-	case own == nil:
-		return &callback.CardActionTriggerResponse{} // a replay
+	case !fresh:
+		return &callback.CardActionTriggerResponse{} // a redelivery
 	}
-	got, ok := a.claimOwn(ctx, d.ID, own)
-	if !ok {
-		return toast("info", msgWorking) // another replica claimed it and answers by delayed update
+	r, ok, inTime := a.pipe.Answer(ctx, *d, start.Add(a.tune.budget))
+	switch {
+	case !inTime:
+		return toast("info", msgWorking) // the replies follow through the delayed update
+	case !ok:
+		return &callback.CardActionTriggerResponse{}
 	}
-	return a.answerCard(ctx, got, start)
+	r.Work.Origin.UpdateToken = "" // answered in the callback itself
+	resp, rest := cardResponse(r.Replies, r.Work.Origin, r.Work.Cmd.Actor)
+	ectx := context.WithoutCancel(ctx)
+	a.pipe.Background(func() { a.pipe.Complete(ectx, r, rest) })
+	return resp
 }
 
-// answerCard runs a claimed click and answers it in time.
-func (a *Adapter) answerCard(ctx context.Context, d bot.Delivery, start time.Time) *callback.CardActionTriggerResponse {
-	ectx := context.WithoutCancel(ctx)
-	type result struct {
-		cmd     bot.Command
-		o       Origin
-		replies []bot.Reply
-		ok      bool
+// cardKeys are a click's dedupe keys: its callback, in its tenant.
+func cardKeys(env envelope, ev cardEvent) []string {
+	switch {
+	case env.EventID != "":
+		return []string{inbound.Key("lark:cardev:", env.TenantKey, env.EventID)}
+	case ev.Event.Token != "":
+		return []string{inbound.Key("lark:cardtok:", env.TenantKey, ev.Event.Token)}
 	}
-	done := make(chan result, 1)
-	a.background(func() {
-		cmd, o, ok, err := a.cardCommand(ectx, d.Payload)
-		if err != nil || !ok { // it parsed before it was recorded
-			a.log.ErrorContext(ectx, "card click", "tenant", d.Tenant, "err", err)
-			done <- result{}
-			return
-		}
-		done <- result{cmd, o, a.run(ectx, cmd), true}
-	})
-	timer := time.NewTimer(time.Until(start.Add(a.tune.budget)))
-	defer timer.Stop()
-	select {
-	case r := <-done:
-		if !r.ok {
-			a.finish(ectx, d)
-			return &callback.CardActionTriggerResponse{}
-		}
-		resp, rest := cardResponse(r.replies, r.o, r.cmd.Actor)
-		a.background(func() { a.complete(ectx, d, r.o, rest, 0) })
-		return resp
-	case <-timer.C:
-		a.background(func() {
-			r := <-done
-			if !r.ok {
-				a.finish(ectx, d)
-				return
-			}
-			r.o.UpdateToken = cardToken(d.Payload)
-			waitUntil(ectx, d.ReceivedAt.Add(a.tune.cardWindow), a.now)
-			a.complete(ectx, d, r.o, r.replies, 0)
-		})
-		return toast("info", msgWorking)
-	}
+	return nil
 }
 
 // cardCommand turns a recorded click into the engine's command and where to
@@ -178,28 +156,4 @@ func cardToken(raw []byte) string {
 	var ev cardEvent
 	_ = json.Unmarshal(raw, &ev)
 	return ev.Event.Token
-}
-
-// actionHash identifies what was clicked or submitted, for the replay key.
-func actionHash(value, form map[string]any) string {
-	b, _ := json.Marshal([]any{value, form}) // maps marshal with sorted keys
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
-}
-
-// background runs f after the response, tracked so that shutdown waits for
-// it; once the worker has stopped, untracked.
-func (a *Adapter) background(f func()) {
-	a.mu.Lock()
-	tracked := !a.closed
-	if tracked {
-		a.bg.Add(1)
-	}
-	a.mu.Unlock()
-	go func() {
-		if tracked {
-			defer a.bg.Done()
-		}
-		f()
-	}()
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -77,9 +76,9 @@ func TestApproveByManager(t *testing.T) {
 	if len(out.replies) != 1 || out.replies[0].To != "ou_emp" || out.o.UpdateToken != "" || out.o.CardMessageID != "om_card_approve" {
 		t.Errorf("delivered %+v", out)
 	}
-	waitFor(t, "the click finished", func() bool { return h.inbox.finished(1) })
-	d := h.inbox.stored()[0]
-	if d.Source != sourceCards || len(d.Keys) != 2 || !strings.HasPrefix(d.Keys[0], "lark:card:om_card_approve:ou_mgr:") {
+	waitFor(t, "the click finished", func() bool { return h.inbox.Finished(1) })
+	d := h.inbox.Stored()[0]
+	if d.Source != sourceCards || len(d.Keys) != 1 || d.Keys[0] != "lark:cardev:"+testTenantKey+":c0ffee00c0ffee00c0ffee00c0ffee01" {
 		t.Errorf("stored %+v", d)
 	}
 }
@@ -121,27 +120,38 @@ func TestClickRefusedBeforeEngine(t *testing.T) {
 			if n := len(h.engine.commands()); n != 0 {
 				t.Errorf("engine called %d times", n)
 			}
-			if n := len(h.inbox.stored()); n != 0 {
+			if n := len(h.inbox.Stored()); n != 0 {
 				t.Errorf("stored %d", n)
 			}
 		})
 	}
 }
 
+// A redelivery of the same callback (same tenant and event id) has no
+// effect; a second, deliberate click of the same button later is a new
+// callback and is answered.
 func TestClickReplayed(t *testing.T) {
 	h := newHarness(t, nil)
 	h.engine.reply = approvalEngine
 	h.start(t)
 	payload := fixture(t, "card_approve.json")
 	click(t, h, payload)
-	for _, p := range [][]byte{payload, edited(t, payload, map[string]any{"header.event_id": "new-event-id"})} {
-		if ans := click(t, h, p); ans.Toast != nil || ans.Card != nil {
-			t.Errorf("replay answered %+v, want {}", ans)
-		}
+	if ans := click(t, h, payload); ans.Toast != nil || ans.Card != nil {
+		t.Errorf("redelivery answered %+v, want {}", ans)
 	}
 	time.Sleep(50 * time.Millisecond)
 	if n := len(h.engine.commands()); n != 1 {
-		t.Errorf("engine called %d times", n)
+		t.Errorf("engine called %d times for one callback", n)
+	}
+	again := edited(t, payload, map[string]any{"header.event_id": "new-event-id", "event.token": "c-update-token-2"})
+	if ans := click(t, h, again); ans.Toast == nil && ans.Card == nil {
+		t.Errorf("a second click answered %+v, want the engine's answer", ans)
+	}
+	if n := len(h.engine.commands()); n != 2 {
+		t.Errorf("engine called %d times for two clicks", n)
+	}
+	if keys := h.inbox.Stored()[1].Keys; len(keys) != 1 || keys[0] != "lark:cardev:"+testTenantKey+":new-event-id" {
+		t.Errorf("second click's keys %v, want its tenant and event id", keys)
 	}
 }
 
@@ -169,7 +179,7 @@ func TestSlowClickUsesDelayedUpdate(t *testing.T) {
 	if out.o.UpdateToken != "c-update-token-approve" || len(out.replies) != 2 || !out.replies[0].Replace {
 		t.Errorf("delivered %+v", out)
 	}
-	waitFor(t, "the click finished", func() bool { return h.inbox.finished(1) })
+	waitFor(t, "the click finished", func() bool { return h.inbox.Finished(1) })
 }
 
 func TestFormSubmitWithProblems(t *testing.T) {
@@ -189,7 +199,7 @@ func TestFormSubmitWithProblems(t *testing.T) {
 	if diff := cmp.Diff(want, in); diff != "" {
 		t.Errorf("action (-want +got):\n%s", diff)
 	}
-	waitFor(t, "the click finished", func() bool { return h.inbox.finished(1) })
+	waitFor(t, "the click finished", func() bool { return h.inbox.Finished(1) })
 	if n := len(h.out.all()); n != 0 {
 		t.Errorf("delivered %d: the toast said it all", n)
 	}
@@ -214,18 +224,18 @@ func TestOrphanedClickRecovered(t *testing.T) {
 	if n := len(h.engine.commands()); n != 0 {
 		t.Fatalf("engine ran while the crashed process held the lease")
 	}
-	h.clock.Advance(h.a.tune.lease + time.Second)
+	h.clock.Advance(h.a.tune.pipe.Lease + time.Second)
 	out := <-h.out.calls
 	if out.o.UpdateToken != "c-update-token-approve" || out.o.OperatorID != "ou_mgr" || len(out.replies) != 2 {
 		t.Errorf("delivered %+v", out)
 	}
-	waitFor(t, "finished", func() bool { return h.inbox.finished(1) })
+	waitFor(t, "finished", func() bool { return h.inbox.Finished(1) })
 }
 
 func TestClickOnForeignCardIgnored(t *testing.T) {
 	h := newHarness(t, nil)
 	ans := click(t, h, edited(t, fixture(t, "card_approve.json"), map[string]any{"event.action.value": map[string]any{"k": "v"}}))
-	if ans.Toast != nil || ans.Card != nil || len(h.inbox.stored()) != 0 {
+	if ans.Toast != nil || ans.Card != nil || len(h.inbox.Stored()) != 0 {
 		t.Errorf("answer %+v", ans)
 	}
 }

@@ -3,6 +3,7 @@ package lark
 import (
 	"context"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/directory"
 	"log/slog"
 	"time"
 
@@ -22,33 +23,26 @@ const codeNoUserAuthority = 41050
 // approver to it. It also says what kind of chat a chat is.
 type Directory struct {
 	api     openAPI
-	people  People
-	ttl     time.Duration
-	now     func() time.Time
+	cache   *directory.Cache
 	timeout time.Duration
 	log     *slog.Logger
 }
 
 // NewDirectory builds a Directory whose profiles are fetched again once
 // older than ttl (24 h when zero). clock may be nil for time.Now.
-func NewDirectory(client *lark.Client, people People, ttl time.Duration, clock func() time.Time) *Directory {
+func NewDirectory(client *lark.Client, people directory.People, ttl time.Duration, clock func() time.Time) *Directory {
 	return newDirectory(sdk{c: client}, people, ttl, clock)
 }
 
-func newDirectory(api openAPI, people People, ttl time.Duration, clock func() time.Time) *Directory {
-	if ttl <= 0 {
-		ttl = 24 * time.Hour
-	}
-	if clock == nil {
-		clock = time.Now
-	}
-	return &Directory{api: api, people: people, ttl: ttl, now: clock, timeout: 10 * time.Second,
+func newDirectory(api openAPI, people directory.People, ttl time.Duration, clock func() time.Time) *Directory {
+	return &Directory{api: api, cache: directory.NewCache(people, ttl, clock, discard), timeout: 10 * time.Second,
 		log: discard}
 }
 
 // WithLog makes the Directory log failed refreshes to log.
 func (d *Directory) WithLog(log *slog.Logger) *Directory {
 	d.log = log.With("component", "lark")
+	d.cache.WithLog(d.log)
 	return d
 }
 
@@ -57,27 +51,13 @@ func (d *Directory) WithLog(log *slog.Logger) *Directory {
 // language) and the HR flag are kept; the API has no language field. When
 // the API fails, a cached profile, however old, is the answer.
 func (d *Directory) Profile(ctx context.Context, tenantKey, openID string) (bot.Person, error) {
-	tenant := tenantOf(tenantKey)
-	cached, err := d.people.Person(ctx, tenant, openID)
-	have := err == nil
-	now := d.now()
-	if have && !cached.UpdatedAt.IsZero() && now.Sub(cached.UpdatedAt) < d.ttl {
-		return cached, nil
-	}
-	u, err := d.fetch(ctx, openID)
-	if err != nil {
-		if have {
-			d.log.Warn("directory refresh failed, using the cached profile", "tenant", tenantKey, "user_id", openID, "err", err)
-			return cached, nil
+	return d.cache.Profile(ctx, tenantOf(tenantKey), openID, func(ctx context.Context, cached bot.Person) (bot.Person, error) {
+		u, err := d.fetch(ctx, openID)
+		if err != nil {
+			return bot.Person{}, err
 		}
-		return bot.Person{}, fmt.Errorf("profile %s: %w", openID, err)
-	}
-	p := merge(cached, u)
-	p.Tenant, p.ID, p.UpdatedAt = tenant, openID, now
-	if err := d.people.SavePerson(ctx, p); err != nil {
-		d.log.Warn("directory cache not saved", "tenant", tenantKey, "user_id", openID, "err", err)
-	}
-	return p, nil
+		return merge(cached, u), nil
+	})
 }
 
 // fetch reads one user, with ids (the leader's too) as open_ids, the ids

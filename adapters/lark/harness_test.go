@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/pipbot/pipbot/adapters/inbound/inboundtest"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -32,7 +33,7 @@ const (
 // harness is an Adapter on fakes, with its HTTP routes and a clock.
 type harness struct {
 	a      *Adapter
-	inbox  *fakeInbox
+	inbox  *inboundtest.Inbox
 	engine *fakeEngine
 	out    *fakeDeliverer
 	clock  *fakeClock
@@ -59,7 +60,7 @@ func (s *syncBuffer) String() string {
 
 func newHarness(t *testing.T, edit func(*Options)) *harness {
 	t.Helper()
-	h := &harness{inbox: newFakeInbox(), engine: newFakeEngine(), out: newFakeDeliverer(),
+	h := &harness{inbox: inboundtest.NewInbox(), engine: newFakeEngine(), out: newFakeDeliverer(),
 		clock: &fakeClock{t: time.Date(2026, 6, 12, 10, 0, 0, 0, time.UTC)}, logs: &syncBuffer{}}
 	opts := Options{
 		AppID: "cli_a1b2c3", AppSecret: "secret_FAKE", VerificationToken: testToken, EncryptKey: testKey,
@@ -75,9 +76,9 @@ func newHarness(t *testing.T, edit func(*Options)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.tune.poll = 10 * time.Millisecond
+	a.tune.pipe.Poll = 10 * time.Millisecond
 	a.tune.cardWindow = 20 * time.Millisecond
-	a.tune.shutdownWait = 5 * time.Second
+	a.tune.pipe.ShutdownWait = 5 * time.Second
 	h.a = a
 	return h
 }

@@ -4,16 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
-	"sync"
 	"time"
+
+	"github.com/pipbot/pipbot/adapters/pace"
 )
 
 // Rate is one token bucket: Burst calls at once, then PerSecond.
-type Rate struct {
-	PerSecond float64
-	Burst     int
-}
+type Rate = pace.Rate
 
 // Limits are the rates the Sender keeps to, each a token bucket in the
 // Limiter that every replica shares. A bucket lets through at most
@@ -54,135 +51,31 @@ const (
 	apiCardUpdate = "card_update"
 )
 
-// bucket is one Limiter key and its rate.
-type bucket struct {
-	key  string
-	rate Rate
-}
-
 // buckets are the keys a call must pass, in the order they are taken: the
 // recipient's or message's first, the app's per-second bucket last, so the
 // call follows its last grant at once.
-func (s *Sender) buckets(api, scope string) []bucket {
-	var bs []bucket
+func (s *Sender) buckets(api, scope string) []pace.Bucket {
+	var bs []pace.Bucket
 	switch {
 	case scope == "":
 	case api == apiPatch:
-		bs = append(bs, bucket{key: "lark:msg:" + scope, rate: s.limits.PatchPerMsg})
+		bs = append(bs, pace.Bucket{Key: "lark:msg:" + scope, Rate: s.limits.PatchPerMsg})
 	default:
-		bs = append(bs, bucket{key: "lark:" + scope, rate: s.limits.Recipient})
+		bs = append(bs, pace.Bucket{Key: "lark:" + scope, Rate: s.limits.Recipient})
 	}
 	app := "lark:app:" + s.appID + ":" + api
-	return append(bs, bucket{key: app + ":m", rate: s.limits.AppPerMinute},
-		bucket{key: app + ":s", rate: s.limits.AppPerSecond})
-}
-
-// acquire takes a token from every bucket, waiting as long as each says.
-// If the Limiter itself fails (Redis down), sending goes on: the platform's
-// 429 answers still pace it, and a dead Redis must not stop delivery.
-func (s *Sender) acquire(ctx context.Context, bs []bucket) error {
-	if s.limiter == nil {
-		return nil
-	}
-	for _, b := range bs {
-		if err := s.take(ctx, b); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// take waits for one token of b. Callers of this process queue at the
-// bucket's gate, so one at a time asks the Limiter and sleeps for as long
-// as it says, instead of every waiter asking at every refill.
-func (s *Sender) take(ctx context.Context, b bucket) error {
-	leave, err := s.gates.enter(ctx, b.key)
-	if err != nil {
-		return err
-	}
-	defer leave()
-	for {
-		ok, wait, err := s.limiter.Allow(ctx, b.key, b.rate.PerSecond, b.rate.Burst)
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return ctx.Err()
-		case err != nil:
-			now := time.Now().UnixMilli()
-			if last := s.unpaced.Load(); now-last > time.Minute.Milliseconds() && s.unpaced.CompareAndSwap(last, now) {
-				s.log.Warn("rate limiter unavailable, sending unpaced", "bucket", b.key, "err", err)
-			}
-			return nil
-		case ok:
-			return nil
-		}
-		if err := sleep(ctx, max(wait, time.Millisecond)); err != nil {
-			return err
-		}
-	}
-}
-
-// gates queue this process's callers per bucket key.
-type gates struct {
-	mu sync.Mutex
-	m  map[string]*gate
-}
-
-type gate struct {
-	slot  chan struct{}
-	users int
-}
-
-// enter waits for key's gate; leave opens it for the next caller.
-func (g *gates) enter(ctx context.Context, key string) (leave func(), err error) {
-	g.mu.Lock()
-	if g.m == nil {
-		g.m = map[string]*gate{}
-	}
-	gt := g.m[key]
-	if gt == nil {
-		gt = &gate{slot: make(chan struct{}, 1)}
-		g.m[key] = gt
-	}
-	gt.users++
-	g.mu.Unlock()
-	select {
-	case gt.slot <- struct{}{}:
-		return func() { <-gt.slot; g.release(key, gt) }, nil
-	case <-ctx.Done():
-		g.release(key, gt)
-		return nil, ctx.Err()
-	}
-}
-
-// release forgets a gate nobody waits at.
-func (g *gates) release(key string, gt *gate) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if gt.users--; gt.users == 0 {
-		delete(g.m, key)
-	}
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return append(bs, pace.Bucket{Key: app + ":m", Rate: s.limits.AppPerMinute},
+		pace.Bucket{Key: app + ":s", Rate: s.limits.AppPerSecond})
 }
 
 // call runs one Open API request: it waits for its buckets, calls do with
 // a per-attempt timeout, and repeats the same request (the same uuid) after
 // a rate limit or a transport failure, up to s.attempts times. Terminal
 // answers are returned at once.
-func (s *Sender) call(ctx context.Context, op string, bs []bucket, do func(context.Context) (result, error)) error {
+func (s *Sender) call(ctx context.Context, op string, bs []pace.Bucket, do func(context.Context) (result, error)) error {
 	var last error
 	for attempt := 1; attempt <= s.attempts; attempt++ {
-		if err := s.acquire(ctx, bs); err != nil {
+		if err := s.pacer.Acquire(ctx, bs); err != nil {
 			return fmt.Errorf("%s: wait for rate limit: %w", op, err)
 		}
 		actx, cancel := context.WithTimeout(ctx, s.timeout)
@@ -201,7 +94,7 @@ func (s *Sender) call(ctx context.Context, op string, bs []bucket, do func(conte
 		}
 		s.log.Warn("open api call will be retried", "op", op, "attempt", attempt, "wait", wait, "err", err)
 		if attempt < s.attempts {
-			if err := sleep(ctx, wait); err != nil {
+			if err := pace.Sleep(ctx, wait); err != nil {
 				return fmt.Errorf("%s: %w", op, err)
 			}
 		}
@@ -212,8 +105,7 @@ func (s *Sender) call(ctx context.Context, op string, bs []bucket, do func(conte
 // backoff is the pause before retrying a transport failure: 100 ms
 // doubling, at most 2 s, with jitter so replicas do not retry in step.
 func backoff(attempt int) time.Duration {
-	d := min(100*time.Millisecond<<(attempt-1), 2*time.Second)
-	return d + rand.N(d/2+1)
+	return pace.Backoff(attempt, 100*time.Millisecond, 2*time.Second)
 }
 
 // discard is the logger used when none is given.

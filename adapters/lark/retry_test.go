@@ -111,10 +111,10 @@ func TestLimitsStayBelowCeilings(t *testing.T) {
 	}
 	snd := NewSender(SenderOptions{AppID: "cli_x", Limiter: larktest.NewLimiter(nil)})
 	got := snd.buckets(apiCreate, "user:ou_a")
-	if len(got) != 3 || got[0].key != "lark:user:ou_a" || got[1].key != "lark:app:cli_x:create:m" || got[2].key != "lark:app:cli_x:create:s" {
+	if len(got) != 3 || got[0].Key != "lark:user:ou_a" || got[1].Key != "lark:app:cli_x:create:m" || got[2].Key != "lark:app:cli_x:create:s" {
 		t.Errorf("buckets = %+v", got)
 	}
-	if p := snd.buckets(apiPatch, "om_1"); p[0].key != "lark:msg:om_1" {
+	if p := snd.buckets(apiPatch, "om_1"); p[0].Key != "lark:msg:om_1" {
 		t.Errorf("patch buckets = %+v", p)
 	}
 }
@@ -158,7 +158,7 @@ func TestLimiterDownStillSends(t *testing.T) {
 func TestCancelWhileWaitingForBucket(t *testing.T) {
 	s := larktest.NewServer(t)
 	snd := outSender(s, func(o *SenderOptions) {
-		o.Limits = Limits{AppPerSecond: Rate{1, 1}, AppPerMinute: Rate{1, 1}, Recipient: Rate{0.001, 1}, PatchPerMsg: Rate{1, 1}}
+		o.Limits = Limits{AppPerSecond: Rate{PerSecond: 1, Burst: 1}, AppPerMinute: Rate{PerSecond: 1, Burst: 1}, Recipient: Rate{PerSecond: 0.001, Burst: 1}, PatchPerMsg: Rate{PerSecond: 1, Burst: 1}}
 	})
 	r := outText("x")
 	r.To, r.Key = "ou_a", "k1"

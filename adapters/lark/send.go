@@ -6,10 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/directory"
+	"github.com/pipbot/pipbot/adapters/pace"
 	"log/slog"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	lark "github.com/larksuite/oapi-sdk-go/v3"
@@ -29,10 +30,10 @@ var (
 type SenderOptions struct {
 	Client  *lark.Client // NewClient's answer
 	AppID   string       // names the rate-limit buckets
-	Limiter Limiter      // buckets shared by every replica; nil: paced by 429s alone
+	Limiter pace.Limiter // buckets shared by every replica; nil: paced by 429s alone
 	// People gives each recipient's chosen language; nil or unknown means
 	// Locale, the tenant default.
-	People   People
+	People   directory.People
 	Locale   bot.Locale
 	Limits   Limits        // zero: DefaultLimits()
 	Timeout  time.Duration // per attempt; zero: 10 s
@@ -45,21 +46,19 @@ type SenderOptions struct {
 type Sender struct {
 	api      openAPI
 	appID    string
-	limiter  Limiter
-	people   People
+	people   directory.People
 	locale   bot.Locale
 	limits   Limits
 	timeout  time.Duration
 	attempts int
 	log      *slog.Logger
 	tokens   tokenUses
-	gates    gates
-	unpaced  atomic.Int64 // when the Limiter last failed (unix ms), to log that once a minute
+	pacer    *pace.Pacer
 }
 
 // NewSender builds a Sender from its options.
 func NewSender(o SenderOptions) *Sender {
-	s := &Sender{api: sdk{c: o.Client}, appID: o.AppID, limiter: o.Limiter, people: o.People, locale: o.Locale,
+	s := &Sender{api: sdk{c: o.Client}, appID: o.AppID, people: o.People, locale: o.Locale,
 		limits: o.Limits, timeout: o.Timeout, attempts: o.Attempts, log: o.Log,
 		tokens: tokenUses{m: map[string]tokenUse{}}}
 	if s.limits == (Limits{}) {
@@ -78,6 +77,7 @@ func NewSender(o SenderOptions) *Sender {
 		s.log = discard
 	}
 	s.log = s.log.With("component", "lark")
+	s.pacer = pace.New(o.Limiter, s.log)
 	return s
 }
 

@@ -97,7 +97,7 @@ func TestRefusedWithoutEffect(t *testing.T) {
 					t.Fatalf("got %d %q, want 401 with an empty body", rec.Code, rec.Body)
 				}
 				time.Sleep(30 * time.Millisecond) // a few worker polls
-				if n := len(h.inbox.stored()); n != 0 {
+				if n := len(h.inbox.Stored()); n != 0 {
 					t.Errorf("%d deliveries stored", n)
 				}
 				if n := len(h.engine.commands()); n != 0 {
@@ -157,7 +157,7 @@ func TestBadRequests(t *testing.T) {
 			if name == "oversized" && !strings.Contains(rec.Body.String(), "too large") {
 				t.Errorf("body %q does not say too large", rec.Body)
 			}
-			if n := len(h.inbox.stored()); n != 0 {
+			if n := len(h.inbox.Stored()); n != 0 {
 				t.Errorf("%d deliveries stored", n)
 			}
 		})

@@ -94,17 +94,13 @@ func (a *Adapter) accept(ctx context.Context, env envelope) error {
 	}
 	d := &bot.Delivery{Source: sourceEvents, Tenant: tenantOf(env.TenantKey), Keys: keys,
 		Payload: env.Raw, ReceivedAt: a.now()}
-	pctx, cancel := context.WithTimeout(ctx, a.tune.ackTimeout)
-	defer cancel()
-	fresh, err := a.opts.Inbox.Put(pctx, d)
+	fresh, err := a.pipe.Record(ctx, d)
 	if err != nil {
-		return fmt.Errorf("record message event %s: %w", env.EventID, err)
+		return fmt.Errorf("message event %s: %w", env.EventID, err)
 	}
 	if !fresh {
 		a.log.InfoContext(ctx, "duplicate event", "tenant", d.Tenant, "event_id", env.EventID)
-		return nil
 	}
-	a.signal()
 	return nil
 }
 
@@ -123,14 +119,6 @@ func (a *Adapter) noteChat(env envelope) {
 		a.chats.note(ev.Event.ChatID, "group")
 	case eventP2PEntered:
 		a.chats.note(ev.Event.ChatID, "p2p")
-	}
-}
-
-// signal wakes the worker without blocking.
-func (a *Adapter) signal() {
-	select {
-	case a.wake <- struct{}{}:
-	default:
 	}
 }
 

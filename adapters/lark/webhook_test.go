@@ -18,7 +18,7 @@ func TestP2PMessageReachesEngineAndDeliverer(t *testing.T) {
 		t.Fatalf("got %d %q %q, want 200 {} as JSON", rec.Code, rec.Body, rec.Header().Get("Content-Type"))
 	}
 	// Recorded before the answer, as the decrypted payload.
-	stored := h.inbox.stored()
+	stored := h.inbox.Stored()
 	if len(stored) != 1 {
 		t.Fatalf("%d deliveries stored before the worker ran, want 1", len(stored))
 	}
@@ -48,7 +48,7 @@ func TestP2PMessageReachesEngineAndDeliverer(t *testing.T) {
 	if len(out.replies) != 1 || out.replies[0].Message.Text() != "ok: "+want.Text {
 		t.Errorf("delivered %+v", out.replies)
 	}
-	waitFor(t, "the delivery finished", func() bool { return h.inbox.finished(d.ID) })
+	waitFor(t, "the delivery finished", func() bool { return h.inbox.Finished(d.ID) })
 }
 
 func TestGroupMessages(t *testing.T) {
@@ -74,7 +74,7 @@ func TestGroupMessages(t *testing.T) {
 			t.Fatalf("got %d %q", rec.Code, rec.Body)
 		}
 		time.Sleep(50 * time.Millisecond)
-		if n := len(h.inbox.stored()); n != 0 {
+		if n := len(h.inbox.Stored()); n != 0 {
 			t.Errorf("stored %d deliveries: group chatter not meant for the bot is not kept", n)
 		}
 		if n := len(h.engine.commands()); n != 0 {
@@ -105,14 +105,14 @@ func TestReplayHasOneEffect(t *testing.T) {
 	if n := len(h.out.all()); n != 1 {
 		t.Errorf("delivered %d times, want 1", n)
 	}
-	if n := len(h.inbox.stored()); n != 1 {
+	if n := len(h.inbox.Stored()); n != 1 {
 		t.Errorf("stored %d, want 1", n)
 	}
 }
 
 func TestInboxDownAnswers500(t *testing.T) {
 	h := newHarness(t, nil)
-	h.inbox.putErr = errors.New("database is down")
+	h.inbox.PutErr = errors.New("database is down")
 	h.start(t)
 	rec := h.send(t, "/lark/events", fixture(t, "message_p2p.json"))
 	if rec.Code != http.StatusInternalServerError {
@@ -139,7 +139,7 @@ func TestOtherEventsAcknowledged(t *testing.T) {
 			t.Errorf("%s: got %d %q", typ, rec.Code, rec.Body)
 		}
 	}
-	if n := len(h.inbox.stored()); n != 0 {
+	if n := len(h.inbox.Stored()); n != 0 {
 		t.Errorf("stored %d deliveries", n)
 	}
 	if got := h.a.chats.get("oc_new"); got != "p2p" { // the last one was the p2p-entered event

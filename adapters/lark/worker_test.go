@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/inbound/inboundtest"
 	"strings"
 	"testing"
 	"time"
@@ -23,12 +24,12 @@ func TestFailedDeliveryRetriedAfterLease(t *testing.T) {
 	if n := len(h.out.all()); n != 0 {
 		t.Fatalf("delivered %d", n)
 	}
-	if h.inbox.finished(1) {
+	if h.inbox.Finished(1) {
 		t.Fatal("finished although nothing was delivered")
 	}
-	h.clock.Advance(h.a.tune.lease + time.Second) // the lease runs out
+	h.clock.Advance(h.a.tune.pipe.Lease + time.Second) // the lease runs out
 	<-h.out.calls
-	waitFor(t, "the delivery finished", func() bool { return h.inbox.finished(1) })
+	waitFor(t, "the delivery finished", func() bool { return h.inbox.Finished(1) })
 	if n := len(h.engine.commands()); n != 1 {
 		t.Errorf("engine ran %d times, want 1", n)
 	}
@@ -45,7 +46,7 @@ func TestEngineErrorStillAnswered(t *testing.T) {
 	if got := <-h.out.calls; got.replies[0].Message.Text() != "出错了，请稍后再试" {
 		t.Errorf("delivered %+v", got.replies)
 	}
-	waitFor(t, "the delivery finished", func() bool { return h.inbox.finished(1) })
+	waitFor(t, "the delivery finished", func() bool { return h.inbox.Finished(1) })
 }
 
 // Run returns once ctx is done and the event in flight has finished.
@@ -76,8 +77,8 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return")
 	}
-	if n := len(h.out.all()); n != 1 || !h.inbox.finished(1) {
-		t.Errorf("delivered %d, finished %v", n, h.inbox.finished(1))
+	if n := len(h.out.all()); n != 1 || !h.inbox.Finished(1) {
+		t.Errorf("delivered %d, finished %v", n, h.inbox.Finished(1))
 	}
 }
 
@@ -95,14 +96,14 @@ func TestIgnoredMessagesFinished(t *testing.T) {
 		}
 	}
 	h.start(t)
-	waitFor(t, "both finished", func() bool { return h.inbox.finished(1) && h.inbox.finished(2) })
+	waitFor(t, "both finished", func() bool { return h.inbox.Finished(1) && h.inbox.Finished(2) })
 	if n := len(h.engine.commands()); n != 0 {
 		t.Errorf("engine called %d times", n)
 	}
 }
 
 func TestNewRefusesUnsafeConfig(t *testing.T) {
-	base := Options{Engine: newFakeEngine(), Inbox: newFakeInbox(), Deliverer: newFakeDeliverer(), VerificationToken: "vt"}
+	base := Options{Engine: newFakeEngine(), Inbox: inboundtest.NewInbox(), Deliverer: newFakeDeliverer(), VerificationToken: "vt"}
 	cases := map[string]struct {
 		edit func(*Options)
 		want string
@@ -137,9 +138,9 @@ func TestRefusedDeliveryNotRetried(t *testing.T) {
 	h := newHarness(t, func(o *Options) { o.Deliverer = refusingDeliverer{} })
 	h.start(t)
 	h.send(t, "/lark/events", fixture(t, "message_p2p.json"))
-	waitFor(t, "finished", func() bool { return h.inbox.finished(1) })
-	if p := h.a.takePending(1); p != nil {
-		t.Errorf("kept %+v for a retry", p)
+	waitFor(t, "finished", func() bool { return h.inbox.Finished(1) })
+	if h.a.pipe.Pending(1) {
+		t.Error("kept the replies for a retry")
 	}
 }
 

@@ -33,7 +33,7 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 		return fmt.Errorf("lark long connection: %w", err)
 	case <-ctx.Done():
 	}
-	cctx, cancel := context.WithTimeout(context.Background(), a.tune.shutdownWait)
+	cctx, cancel := context.WithTimeout(context.Background(), a.tune.pipe.ShutdownWait)
 	defer cancel()
 	for {
 		// Retried: a Close before Start has begun its run is a no-op.

@@ -130,7 +130,7 @@ func TestLongConnection(t *testing.T) {
 	if n := len(h.engine.commands()); n != 2 {
 		t.Errorf("engine ran %d times, want 2 (the message once, the click)", n)
 	}
-	if n := len(h.inbox.stored()); n != 2 {
+	if n := len(h.inbox.Stored()); n != 2 {
 		t.Errorf("stored %d", n)
 	}
 	cancel()

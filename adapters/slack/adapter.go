@@ -2,15 +2,13 @@ package slack
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"sync"
 	"time"
 
+	"github.com/pipbot/pipbot/adapters/inbound"
 	"github.com/pipbot/pipbot/bot"
 	"github.com/slack-go/slack"
 )
@@ -45,8 +43,8 @@ type Options struct {
 	TeamID    string
 	BotUserID string
 
-	Engine    Engine
-	Inbox     Inbox
+	Engine    inbound.Engine
+	Inbox     inbound.Inbox
 	Deliverer Deliverer
 	Profiler  Profiler      // optional: commands then carry only the user's id
 	Client    *slack.Client // views.open, views.publish, auth.test; built from BotToken and APIURL when nil
@@ -60,56 +58,34 @@ type Options struct {
 
 // tuning holds the adapter's timings; tests shorten them.
 type tuning struct {
-	maxBody      int64         // largest request body
-	window       time.Duration // accepted signature timestamp skew, both ways
-	ackTimeout   time.Duration // inbox write before answering Slack
-	engine       time.Duration // one engine call
-	budget       time.Duration // inline answer (slash command, click, submission), from arrival
-	trigger      time.Duration // a trigger_id's life: views.open must happen within it
-	profile      time.Duration // one directory lookup
-	deliver      time.Duration // one delivery of an event's replies
-	lease        time.Duration // inbox lease: longer than profile+engine+deliver
-	poll         time.Duration // inbox poll when nothing woke the worker
-	pool         int           // concurrent deliveries
-	uiBatch      int           // inline deliveries claimed at once
-	maxAttempts  int           // deliveries of one event's replies before giving up
-	shutdownWait time.Duration // in-flight work allowed to finish after ctx is done
+	pipe    inbound.Tuning // the inbox, the worker pool and their deadlines
+	maxBody int64          // largest request body
+	window  time.Duration  // accepted signature timestamp skew, both ways
+	budget  time.Duration  // inline answer (slash command, click, submission), from arrival
+	trigger time.Duration  // a trigger_id's life: views.open must happen within it
+	profile time.Duration  // one directory lookup
 }
 
 func defaultTuning() tuning {
-	return tuning{
-		maxBody: 1 << 20, window: 5 * time.Minute, ackTimeout: 2 * time.Second,
-		engine: 30 * time.Second, budget: 2500 * time.Millisecond, trigger: 3 * time.Second,
-		profile: 700 * time.Millisecond, deliver: 20 * time.Second, lease: 90 * time.Second,
-		poll: 500 * time.Millisecond, pool: 4, uiBatch: 16, maxAttempts: 5, shutdownWait: 10 * time.Second,
-	}
+	return tuning{pipe: inbound.DefaultTuning(), maxBody: 1 << 20, window: 5 * time.Minute,
+		budget: 2500 * time.Millisecond, trigger: 3 * time.Second, profile: 700 * time.Millisecond}
 }
 
 // Adapter connects Slack to the engine: it verifies inbound requests,
-// records them in the inbox, acknowledges, and hands them to the engine.
+// records them in the inbox, acknowledges, and hands them to the engine
+// through the shared inbound pipeline.
 type Adapter struct {
 	opts   Options
 	log    *slog.Logger
 	now    func() time.Time
-	owner  string
 	verify verifier
-	tune   tuning
+	tune   *tuning
 	api    *slack.Client
 	views  views        // views.open and views.publish
 	ident  identity     // auth.test
 	http   *http.Client // posts to response_url
 	self   *self
-	wake   chan struct{} // a Put happened in this process
-	jobs   chan bot.Delivery
-	busy   chan struct{} // one token per delivery being handled
-	bg     sync.WaitGroup
-
-	uiMu    sync.Mutex                  // an inline Put and its waiter, against claims
-	waiters map[int64]chan bot.Delivery // inline handlers by delivery id
-
-	mu      sync.Mutex
-	closed  bool                      // the worker stopped taking jobs
-	pending map[int64]*pendingReplies // handled, not yet delivered
+	pipe   *inbound.Pipeline[Origin]
 }
 
 // New checks opts and builds an Adapter. It makes no network call: the
@@ -140,24 +116,26 @@ func New(opts Options) (*Adapter, error) {
 	if now == nil {
 		now = time.Now
 	}
-	owner := opts.Owner
-	if owner == "" {
-		host, _ := os.Hostname()
-		owner = "slack-" + host + "-" + randomID()
-	}
 	api := opts.Client
 	if api == nil {
 		api = NewClient(opts.BotToken, opts.APIURL, apiTimeout)
 	}
 	t := defaultTuning()
-	return &Adapter{
-		opts: opts, log: log.With("component", "slack"), now: now, owner: owner,
+	a := &Adapter{
+		opts: opts, log: log.With("component", "slack"), now: now,
 		verify: verifier{secret: []byte(opts.SigningSecret), now: now, window: t.window},
-		tune:   t, api: api, views: clientViews{api}, ident: api, http: &http.Client{Timeout: 5 * time.Second},
+		tune:   &t, api: api, views: clientViews{api}, ident: api, http: &http.Client{Timeout: 5 * time.Second},
 		self: &self{teamID: opts.TeamID, botUserID: opts.BotUserID},
-		wake: make(chan struct{}, 1), jobs: make(chan bot.Delivery, t.pool), busy: make(chan struct{}, t.pool),
-		waiters: map[int64]chan bot.Delivery{}, pending: map[int64]*pendingReplies{},
-	}, nil
+	}
+	pipe, err := inbound.New(inbound.Options[Origin]{
+		Inbox: opts.Inbox, Engine: opts.Engine, Platform: platform{a}, Sources: []string{sourceEvents, sourceUI},
+		Tuning: &t.pipe, Log: a.log, Clock: now, Owner: opts.Owner, OwnerPrefix: "slack-",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("slack: %w", err)
+	}
+	a.pipe = pipe
+	return a, nil
 }
 
 // apiTimeout bounds each Web API call the adapter makes itself.
@@ -199,13 +177,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	} else {
 		close(sockDone)
 	}
-	a.runWorker(wctx)
+	a.pipe.Run(wctx)
 	<-sockDone
 	return sockErr
-}
-
-func randomID() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/inbound"
 	"net/http"
 	"strings"
 	"time"
@@ -69,14 +70,14 @@ func (a *Adapter) slashCommand(ctx context.Context, sc slack.SlashCommand, start
 		return ephemeralBody(msgBusy.in(""))
 	}
 	d := &bot.Delivery{Source: sourceUI, Tenant: tenant, Payload: raw, ReceivedAt: a.now(),
-		Keys: []string{key("slack:cmd:", sc.TeamID, sc.TriggerID)}}
+		Keys: []string{inbound.Key("slack:cmd:", sc.TeamID, sc.TriggerID)}}
 	r, how := a.runInline(ctx, d, start)
 	switch how {
 	case inlineFailed:
 		return ephemeralBody(msgBusy.in(""))
 	case inlineDuplicate:
 		return nil
-	case inlineElsewhere, inlineLate:
+	case inlineLate:
 		return ephemeralBody(msgWorking.in(""))
 	}
 	if !r.ok {
@@ -84,7 +85,7 @@ func (a *Adapter) slashCommand(ctx context.Context, sc slack.SlashCommand, start
 	}
 	text := ackText(r)
 	ectx := context.WithoutCancel(ctx)
-	a.background(func() { a.deliverResult(ectx, r, start.Add(a.tune.trigger), true) })
+	a.pipe.Background(func() { a.deliverResult(ectx, r, start.Add(a.tune.trigger), true) })
 	if text == "" {
 		return nil
 	}

@@ -52,11 +52,11 @@ func TestSlashCommandOpensModal(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("command (-want +got):\n%s", diff)
 	}
-	eventually(t, "finished", h.inbox.allDone)
+	eventually(t, "finished", h.inbox.AllDone)
 	if len(h.out.all()) != 0 {
 		t.Errorf("the form was also sent: %+v", h.out.all())
 	}
-	if k := h.inbox.stored()[0].Keys; len(k) != 1 || k[0] != "slack:cmd:T0PIP:"+slashTrigger {
+	if k := h.inbox.Stored()[0].Keys; len(k) != 1 || k[0] != "slack:cmd:T0PIP:"+slashTrigger {
 		t.Errorf("keys %v", k)
 	}
 }
@@ -135,7 +135,7 @@ func TestSlashSlowEngine(t *testing.T) {
 		t.Fatalf("got %d %q after %v", rec.Code, rec.Body, time.Since(start))
 	}
 	close(release)
-	eventually(t, "late delivery", func() bool { return len(h.out.all()) == 1 && h.inbox.allDone() })
+	eventually(t, "late delivery", func() bool { return len(h.out.all()) == 1 && h.inbox.AllDone() })
 }
 
 // TestModalRefusedFallsBackToMessage: when views.open fails (an expired

@@ -154,17 +154,13 @@ func (a *Adapter) accept(ctx context.Context, env eventEnvelope, raw []byte, ret
 	}
 	d := &bot.Delivery{Source: sourceEvents, Tenant: tenantOf(env.TeamID), Keys: keys,
 		Payload: raw, ReceivedAt: a.now()}
-	pctx, cancel := context.WithTimeout(ctx, a.tune.ackTimeout)
-	defer cancel()
-	fresh, err := a.opts.Inbox.Put(pctx, d)
+	fresh, err := a.pipe.Record(ctx, d)
 	if err != nil {
-		return fmt.Errorf("record %s event %s: %w", ev.Type, env.EventID, err)
+		return fmt.Errorf("%s event %s: %w", ev.Type, env.EventID, err)
 	}
 	if !fresh {
 		a.log.InfoContext(ctx, "duplicate event", "tenant", d.Tenant, "event_id", env.EventID, "retry", retry)
-		return nil
 	}
-	a.signal()
 	return nil
 }
 
@@ -197,14 +193,6 @@ func (a *Adapter) wanted(ctx context.Context, env eventEnvelope) bool {
 		return true
 	}
 	return false
-}
-
-// signal wakes the worker without blocking.
-func (a *Adapter) signal() {
-	select {
-	case a.wake <- struct{}{}:
-	default:
-	}
 }
 
 // writeJSON answers 200 with v as JSON.

@@ -21,7 +21,7 @@ func TestURLVerificationEchoesChallenge(t *testing.T) {
 		got["challenge"] != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
 		t.Fatalf("got %d %s", rec.Code, rec.Body)
 	}
-	if h.inbox.putCalls() != 0 {
+	if h.inbox.PutCalls() != 0 {
 		t.Error("a challenge was recorded")
 	}
 }
@@ -34,7 +34,7 @@ func TestDirectMessage(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("got %d", rec.Code)
 	}
-	stored := h.inbox.stored()
+	stored := h.inbox.Stored()
 	if len(stored) != 1 {
 		t.Fatalf("stored %d deliveries before the 200", len(stored))
 	}
@@ -46,7 +46,7 @@ func TestDirectMessage(t *testing.T) {
 		t.Fatal("the engine ran before the acknowledgment")
 	}
 	h.start(t)
-	eventually(t, "delivery", func() bool { return len(h.out.all()) == 1 && h.inbox.allDone() })
+	eventually(t, "delivery", func() bool { return len(h.out.all()) == 1 && h.inbox.AllDone() })
 	cmd := h.engine.commands()[0]
 	want := bot.Command{Platform: "slack", Tenant: "slack:T0PIP", Chat: bot.Chat{ID: "D0EMP"},
 		Actor: bot.Person{Tenant: "slack:T0PIP", ID: "U0EMP", Name: "张三", TZ: "Asia/Shanghai", ManagerID: "U0MGR"},
@@ -95,8 +95,8 @@ func TestIgnoredMessages(t *testing.T) {
 			if rec := h.send(t, "/slack/events", body); rec.Code != http.StatusOK {
 				t.Fatalf("got %d", rec.Code)
 			}
-			if len(h.inbox.stored()) != 0 {
-				t.Errorf("recorded: %+v", h.inbox.stored())
+			if len(h.inbox.Stored()) != 0 {
+				t.Errorf("recorded: %+v", h.inbox.Stored())
 			}
 		})
 	}
@@ -127,9 +127,9 @@ func TestReplaysHaveOneEffect(t *testing.T) {
 	if rec := h.send(t, "/slack/events", sameTS); rec.Code != http.StatusOK {
 		t.Fatalf("redelivery: got %d", rec.Code)
 	}
-	eventually(t, "delivery", func() bool { return len(h.out.all()) == 1 && h.inbox.allDone() })
-	if n := len(h.engine.commands()); n != 1 || len(h.inbox.stored()) != 1 {
-		t.Fatalf("engine ran %d times, %d deliveries stored", n, len(h.inbox.stored()))
+	eventually(t, "delivery", func() bool { return len(h.out.all()) == 1 && h.inbox.AllDone() })
+	if n := len(h.engine.commands()); n != 1 || len(h.inbox.Stored()) != 1 {
+		t.Fatalf("engine ran %d times, %d deliveries stored", n, len(h.inbox.Stored()))
 	}
 }
 
@@ -137,7 +137,7 @@ func TestReplaysHaveOneEffect(t *testing.T) {
 // acknowledged, so Slack retries it; nothing runs meanwhile.
 func TestInboxDownAnswers500(t *testing.T) {
 	h := newRig(t, nil)
-	h.inbox.putErr = errors.New("database is locked")
+	h.inbox.PutErr = errors.New("database is locked")
 	h.start(t)
 	rec := h.send(t, "/slack/events", recorded(t, "event_message_im.json"))
 	if rec.Code != http.StatusInternalServerError || rec.Header().Get("X-Slack-No-Retry") != "" {

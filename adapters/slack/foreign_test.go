@@ -34,9 +34,9 @@ func foreignEvent(t *testing.T, name, eventID string) []byte {
 func assertNoEffect(t *testing.T, h *rig) {
 	t.Helper()
 	time.Sleep(50 * time.Millisecond) // give a wrongly started worker the chance to show it
-	if h.inbox.putCalls() != 0 || len(h.engine.commands()) != 0 || len(h.out.all()) != 0 || len(h.views.published()) != 0 {
+	if h.inbox.PutCalls() != 0 || len(h.engine.commands()) != 0 || len(h.out.all()) != 0 || len(h.views.published()) != 0 {
 		t.Errorf("another workspace's event had an effect: %d inbox writes, %d engine calls, %d deliveries, %d homes",
-			h.inbox.putCalls(), len(h.engine.commands()), len(h.out.all()), len(h.views.published()))
+			h.inbox.PutCalls(), len(h.engine.commands()), len(h.out.all()), len(h.views.published()))
 	}
 	logs := h.logs.String()
 	if !strings.Contains(logs, "event of another workspace refused") || !strings.Contains(logs, "team_id="+foreignTeam) {
@@ -104,8 +104,8 @@ func TestEventWhileInstallationUnknown(t *testing.T) {
 		h := newRig(t, func(o *Options) { o.TeamID = "" })
 		h.a.ident = failingIdentity{}
 		rec := h.send(t, "/slack/events", recorded(t, "event_message_im.json"))
-		if rec.Code != http.StatusInternalServerError || h.inbox.putCalls() != 0 {
-			t.Errorf("got %d with %d inbox writes, want 500 and none", rec.Code, h.inbox.putCalls())
+		if rec.Code != http.StatusInternalServerError || h.inbox.PutCalls() != 0 {
+			t.Errorf("got %d with %d inbox writes, want 500 and none", rec.Code, h.inbox.PutCalls())
 		}
 	})
 	t.Run("socket", func(t *testing.T) {
@@ -125,7 +125,7 @@ func TestEventWhileInstallationUnknown(t *testing.T) {
 			t.Errorf("acknowledged while the installation is unknown: %v", ack)
 		case <-time.After(500 * time.Millisecond):
 		}
-		if h.inbox.putCalls() != 0 || len(h.engine.commands()) != 0 {
+		if h.inbox.PutCalls() != 0 || len(h.engine.commands()) != 0 {
 			t.Error("the event had an effect")
 		}
 	})
@@ -142,7 +142,7 @@ func TestWorkerDropsAnotherWorkspacesRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.start(t)
-	eventually(t, "row finished", h.inbox.allDone)
+	eventually(t, "row finished", h.inbox.AllDone)
 	if len(h.engine.commands()) != 0 || len(h.out.all()) != 0 {
 		t.Error("another workspace's row reached the engine")
 	}

@@ -27,7 +27,7 @@ func (a *Adapter) refreshHome(ctx context.Context, teamID, userID string) {
 	for _, id := range []string{actionPlans, actionTeam} {
 		cmd := bot.Command{Platform: bot.PlatformSlack, Tenant: tenantOf(teamID), Actor: actor,
 			Action: &bot.ActionInput{ID: id, Args: map[string]string{}}}
-		for _, r := range a.run(ctx, cmd) {
+		for _, r := range a.pipe.RunEngine(ctx, cmd) {
 			if (r.To != "" && r.To != userID) || r.Chat != "" {
 				continue
 			}

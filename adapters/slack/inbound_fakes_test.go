@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -22,117 +21,6 @@ func (c *clockFake) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
-}
-
-// inboxFake keeps deliveries in memory with storage's semantics: a key seen
-// before makes a duplicate; leases by owner until a time.
-type inboxFake struct {
-	mu     sync.Mutex
-	keys   map[string]int64
-	rows   map[int64]*inboxFakeRow
-	next   int64
-	puts   int
-	putErr error
-}
-
-type inboxFakeRow struct {
-	d     bot.Delivery
-	done  bool
-	owner string
-	until time.Time
-}
-
-func newInboxFake() *inboxFake {
-	return &inboxFake{keys: map[string]int64{}, rows: map[int64]*inboxFakeRow{}}
-}
-
-func (f *inboxFake) Put(_ context.Context, d *bot.Delivery) (bool, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.puts++
-	if f.putErr != nil {
-		return false, f.putErr
-	}
-	if len(d.Keys) == 0 {
-		return false, errors.New("no keys")
-	}
-	for _, k := range d.Keys {
-		if len(k) > maxKey {
-			return false, fmt.Errorf("key too long: %d", len(k))
-		}
-		if _, ok := f.keys[k]; ok {
-			return false, nil
-		}
-	}
-	f.next++
-	d.ID = f.next
-	for _, k := range d.Keys {
-		f.keys[k] = d.ID
-	}
-	f.rows[d.ID] = &inboxFakeRow{d: *d}
-	return true, nil
-}
-
-func (f *inboxFake) Claim(_ context.Context, source, owner string, n int, now time.Time, lease time.Duration) ([]bot.Delivery, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	ids := make([]int64, 0, len(f.rows))
-	for id := range f.rows {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	var out []bot.Delivery
-	for _, id := range ids {
-		r := f.rows[id]
-		if len(out) == n || r.done || r.d.Source != source || (r.owner != "" && !r.until.Before(now)) {
-			continue
-		}
-		r.owner, r.until = owner, now.Add(lease)
-		r.d.Attempts++
-		d := r.d
-		d.Keys = nil
-		out = append(out, d)
-	}
-	return out, nil
-}
-
-func (f *inboxFake) Finish(_ context.Context, id int64, owner string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	r := f.rows[id]
-	if r == nil || r.done || r.owner != owner {
-		return fmt.Errorf("finish %d: lease lost", id)
-	}
-	r.done, r.owner = true, ""
-	return nil
-}
-
-// stored is every delivery recorded, oldest first.
-func (f *inboxFake) stored() []bot.Delivery {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []bot.Delivery
-	for id := int64(1); id <= f.next; id++ {
-		out = append(out, f.rows[id].d)
-	}
-	return out
-}
-
-func (f *inboxFake) allDone() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, r := range f.rows {
-		if !r.done {
-			return false
-		}
-	}
-	return true
-}
-
-func (f *inboxFake) putCalls() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.puts
 }
 
 // engineFake records commands and answers with reply (an echo by default).

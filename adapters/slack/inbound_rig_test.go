@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/pipbot/pipbot/adapters/inbound/inboundtest"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -32,7 +33,7 @@ const (
 // rig is an Adapter on fakes, with its HTTP routes and a clock.
 type rig struct {
 	a      *Adapter
-	inbox  *inboxFake
+	inbox  *inboundtest.Inbox
 	engine *engineFake
 	out    *delivererFake
 	views  *viewsFake
@@ -60,7 +61,7 @@ func (s *lockedBuffer) String() string {
 
 func newRig(t *testing.T, edit func(*Options)) *rig {
 	t.Helper()
-	h := &rig{inbox: newInboxFake(), engine: &engineFake{}, out: &delivererFake{}, views: &viewsFake{},
+	h := &rig{inbox: inboundtest.NewInbox(), engine: &engineFake{}, out: &delivererFake{}, views: &viewsFake{},
 		clock: &clockFake{t: time.Date(2026, 6, 12, 10, 0, 0, 0, time.UTC)}, logs: &lockedBuffer{}}
 	opts := Options{
 		BotToken: "xoxb-test-FAKE", SigningSecret: testSecret, TeamID: testTeam, BotUserID: testBot,
@@ -78,8 +79,8 @@ func newRig(t *testing.T, edit func(*Options)) *rig {
 		t.Fatal(err)
 	}
 	a.views = h.views
-	a.tune.poll = 10 * time.Millisecond
-	a.tune.shutdownWait = 5 * time.Second
+	a.tune.pipe.Poll = 10 * time.Millisecond
+	a.tune.pipe.ShutdownWait = 5 * time.Second
 	h.a = a
 	return h
 }

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"github.com/pipbot/pipbot/adapters/inbound/inboundtest"
 	"log/slog"
 	"strings"
 	"sync"
@@ -51,7 +52,7 @@ func TestThroughSlackWebAPI(t *testing.T) {
 		slacktest.User{ID: "U0MGR", Name: "li", RealName: "Li Jing", TZ: "Asia/Shanghai", Locale: "en-US"}))
 	client := NewClient(slacktest.BotToken, srv.APIURL(), 5*time.Second)
 	sender := NewSender(SenderOptions{Client: client})
-	engine, inbox := &engineFake{}, newInboxFake()
+	engine, inbox := &engineFake{}, inboundtest.NewInbox()
 	logs := &lockedBuffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -63,7 +64,7 @@ func TestThroughSlackWebAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.tune.poll = 10 * time.Millisecond
+	a.tune.pipe.Poll = 10 * time.Millisecond
 	h := &rig{a: a, inbox: inbox, engine: engine, clock: &clockFake{t: time.Now()}}
 	h.start(t)
 	engine.answer(func(cmd bot.Command) []bot.Reply {

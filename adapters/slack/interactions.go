@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/inbound"
 	"net/http"
 	"time"
 
@@ -95,12 +96,12 @@ func (a *Adapter) blockAction(ctx context.Context, raw json.RawMessage, ic slack
 	act, tenant, ectx := ic.ActionCallback.BlockActions[0], tenantOf(ic.Team.ID), context.WithoutCancel(ctx)
 	if ok, why := a.sameWorkspace(ctx, ic.Team.ID, ic.User.TeamID); !ok {
 		a.log.WarnContext(ctx, "click refused", "reason", why, "tenant", tenant, "user_id", ic.User.ID)
-		a.background(func() { a.ephemeral(ectx, originOf(ic), msgNotAllowed.in("")) })
+		a.pipe.Background(func() { a.ephemeral(ectx, originOf(ic), msgNotAllowed.in("")) })
 		return
 	}
 	if blockkit.IsFormButton(act.ActionID) {
 		if of, err := blockkit.ParseForm(act.Value); err == nil && of.Form != nil {
-			a.background(func() { a.openFormButton(ectx, ic, *of.Form, start) })
+			a.pipe.Background(func() { a.openFormButton(ectx, ic, *of.Form, start) })
 			return
 		}
 	}
@@ -111,7 +112,7 @@ func (a *Adapter) blockAction(ctx context.Context, raw json.RawMessage, ic slack
 		return
 	}
 	d := &bot.Delivery{Source: sourceUI, Tenant: tenant, ReceivedAt: a.now(),
-		Keys: []string{key("slack:act:", ic.Team.ID, ic.User.ID, cmp.Or(ic.Container.MessageTs, ic.Container.ViewID),
+		Keys: []string{inbound.Key("slack:act:", ic.Team.ID, ic.User.ID, cmp.Or(ic.Container.MessageTs, ic.Container.ViewID),
 			act.ActionID, act.ActionTs)}}
 	var err error
 	if d.Payload, err = json.Marshal(uiPayload{Kind: kindInteraction, Interaction: raw}); err != nil {
@@ -119,9 +120,9 @@ func (a *Adapter) blockAction(ctx context.Context, raw json.RawMessage, ic slack
 	}
 	switch r, how := a.runInline(ctx, d, start); {
 	case how == inlineFailed:
-		a.background(func() { a.ephemeral(ectx, originOf(ic), msgBusy.in("")) })
+		a.pipe.Background(func() { a.ephemeral(ectx, originOf(ic), msgBusy.in("")) })
 	case how == inlineDone && r.ok:
-		a.background(func() { a.deliverResult(ectx, r, start.Add(a.tune.trigger), false) })
+		a.pipe.Background(func() { a.deliverResult(ectx, r, start.Add(a.tune.trigger), false) })
 	}
 }
 

@@ -37,7 +37,7 @@ func TestApproveByManager(t *testing.T) {
 	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
 		t.Fatalf("got %d %q", rec.Code, rec.Body)
 	}
-	eventually(t, "delivery", func() bool { return len(h.out.all()) == 1 && h.inbox.allDone() })
+	eventually(t, "delivery", func() bool { return len(h.out.all()) == 1 && h.inbox.AllDone() })
 	cmd := h.engine.commands()[0]
 	if cmd.Actor.ID != "U0MGR" || cmd.Tenant != "slack:T0PIP" || cmd.Chat.Group ||
 		!cmp.Equal(cmd.Action, &bot.ActionInput{ID: "plan.approve", Args: map[string]string{"plan": "12"}}) {
@@ -50,7 +50,7 @@ func TestApproveByManager(t *testing.T) {
 	if len(d.replies) != 2 || !d.replies[0].Replace || d.replies[1].To != "U0EMP" {
 		t.Errorf("replies %+v", d.replies)
 	}
-	if k := h.inbox.stored()[0].Keys[0]; k != "slack:act:T0PIP:U0MGR:1781258600.000400:pip:plan.approve:1:1781258610.123456" {
+	if k := h.inbox.Stored()[0].Keys[0]; k != "slack:act:T0PIP:U0MGR:1781258600.000400:pip:plan.approve:1:1781258610.123456" {
 		t.Errorf("key %s", k)
 	}
 }
@@ -95,7 +95,7 @@ func TestClickFromAnotherWorkspace(t *testing.T) {
 			if p["response_type"] != "ephemeral" || !strings.Contains(p["text"].(string), "nothing was done") {
 				t.Errorf("posted %v", p)
 			}
-			if len(h.engine.commands()) != 0 || h.inbox.putCalls() != 0 || len(h.out.all()) != 0 {
+			if len(h.engine.commands()) != 0 || h.inbox.PutCalls() != 0 || len(h.out.all()) != 0 {
 				t.Error("the click had an effect")
 			}
 			if logs := h.logs.String(); strings.Contains(logs, catcher.URL) {
@@ -105,11 +105,14 @@ func TestClickFromAnotherWorkspace(t *testing.T) {
 	}
 }
 
-// TestClickReplay: the same click replayed has one effect.
+// TestClickReplay: the same click replayed has one effect; a second,
+// deliberate click of the same button (a new action_ts) is answered. The
+// click's key names its workspace.
 func TestClickReplay(t *testing.T) {
 	h := newRig(t, nil)
 	h.engine.answer(approveEngine)
-	body := interactionBody(recorded(t, "block_actions_approve.json"))
+	raw := recorded(t, "block_actions_approve.json")
+	body := interactionBody(raw)
 	for range 5 {
 		if rec := h.send(t, "/slack/interactions", body); rec.Code != http.StatusOK {
 			t.Fatalf("got %d", rec.Code)
@@ -117,6 +120,21 @@ func TestClickReplay(t *testing.T) {
 	}
 	if n := len(h.engine.commands()); n != 1 {
 		t.Fatalf("engine ran %d times", n)
+	}
+	if keys := h.inbox.Stored()[0].Keys; len(keys) != 1 || !strings.HasPrefix(keys[0], "slack:act:"+testTeam+":") {
+		t.Errorf("click keys %v, want one naming the workspace", keys)
+	}
+	var payload map[string]any
+	if err := json.Unmarshal(raw, &payload); err != nil {
+		t.Fatal(err)
+	}
+	payload["actions"].([]any)[0].(map[string]any)["action_ts"] = "1781258699.9"
+	again, _ := json.Marshal(payload)
+	if rec := h.send(t, "/slack/interactions", interactionBody(again)); rec.Code != http.StatusOK {
+		t.Fatalf("second click: %d", rec.Code)
+	}
+	if n := len(h.engine.commands()); n != 2 {
+		t.Errorf("engine ran %d times for two clicks", n)
 	}
 }
 
@@ -166,7 +184,7 @@ func TestSubmissionErrors(t *testing.T) {
 	if got.ResponseAction != "errors" || !cmp.Equal(got.Errors, map[string]string{"sales": "not a number"}) {
 		t.Errorf("answer %s", rec.Body)
 	}
-	eventually(t, "finished", h.inbox.allDone)
+	eventually(t, "finished", h.inbox.AllDone)
 	if len(h.out.all()) != 0 {
 		t.Errorf("sent %+v", h.out.all())
 	}

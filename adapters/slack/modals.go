@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/inbound"
 	"slices"
 	"time"
 
@@ -118,7 +119,7 @@ func (a *Adapter) viewSubmission(ctx context.Context, raw json.RawMessage, ic sl
 		return nil, false
 	}
 	d := &bot.Delivery{Source: sourceUI, Tenant: tenant, Payload: payload, ReceivedAt: a.now(),
-		Keys: []string{key("slack:sub:", ic.Team.ID, ic.User.ID, ic.View.ID, cmp.Or(ic.TriggerID, ic.View.Hash))}}
+		Keys: []string{inbound.Key("slack:sub:", ic.Team.ID, ic.User.ID, ic.View.ID, cmp.Or(ic.TriggerID, ic.View.Hash))}}
 	r, how := a.runInline(ctx, d, start)
 	switch {
 	case how == inlineFailed:
@@ -127,18 +128,18 @@ func (a *Adapter) viewSubmission(ctx context.Context, raw json.RawMessage, ic sl
 		return slack.NewClearViewSubmissionResponse(), true
 	}
 	ectx := context.WithoutCancel(ctx)
-	if errs, i := problems(r.replies, ic.View.State); i >= 0 {
-		r.replies = slices.Delete(slices.Clone(r.replies), i, i+1)
-		a.background(func() { a.deliverResult(ectx, r, start, false) })
+	if errs, i := problems(r.Replies, ic.View.State); i >= 0 {
+		r.Replies = slices.Delete(slices.Clone(r.Replies), i, i+1)
+		a.pipe.Background(func() { a.deliverResult(ectx, r, start, false) })
 		return blockkit.ErrorsResponse(errs), true
 	}
-	if f, i := formFor(r.replies, r.cmd.Actor.ID); i >= 0 {
-		next := modal(f, r.cmd.Actor, r.o)
-		r.replies = slices.Delete(slices.Clone(r.replies), i, i+1)
-		a.background(func() { a.deliverResult(ectx, r, start, false) })
+	if f, i := formFor(r.Replies, r.Work.Cmd.Actor.ID); i >= 0 {
+		next := modal(f, r.Work.Cmd.Actor, r.Work.Origin)
+		r.Replies = slices.Delete(slices.Clone(r.Replies), i, i+1)
+		a.pipe.Background(func() { a.deliverResult(ectx, r, start, false) })
 		return slack.NewUpdateViewSubmissionResponse(&next), true
 	}
-	a.background(func() { a.deliverResult(ectx, r, start.Add(a.tune.trigger), false) })
+	a.pipe.Background(func() { a.deliverResult(ectx, r, start.Add(a.tune.trigger), false) })
 	return slack.NewClearViewSubmissionResponse(), true
 }
 

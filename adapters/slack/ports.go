@@ -3,36 +3,7 @@ package slack
 import (
 	"context"
 	"time"
-
-	"github.com/pipbot/pipbot/bot"
 )
-
-// Engine runs one command and returns the replies to deliver (*bot.Engine).
-type Engine interface {
-	Handle(ctx context.Context, cmd bot.Command) ([]bot.Reply, error)
-}
-
-// Inbox keeps inbound events durably from before Slack is acknowledged
-// until they are handled (*storage.DB); see the Lark adapter's port, which
-// the same storage implements.
-type Inbox interface {
-	Put(ctx context.Context, d *bot.Delivery) (fresh bool, err error)
-	Claim(ctx context.Context, source, owner string, n int, now time.Time, lease time.Duration) ([]bot.Delivery, error)
-	Finish(ctx context.Context, id int64, owner string) error
-}
-
-// Limiter paces outbound calls with token buckets shared by every replica
-// (*storage.Redis).
-type Limiter interface {
-	Allow(ctx context.Context, key string, rate float64, burst int) (ok bool, wait time.Duration, err error)
-}
-
-// People is the workspace directory the adapter refreshes from users.info
-// (*storage.DB).
-type People interface {
-	Person(ctx context.Context, tenant, id string) (bot.Person, error)
-	SavePerson(ctx context.Context, p bot.Person) error
-}
 
 // Sent remembers messages being sent, so that a retry after an unknown
 // outcome first looks for the message instead of posting it twice (Slack

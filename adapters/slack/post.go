@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/pace"
 	"strconv"
 	"time"
 
@@ -80,7 +81,7 @@ func (s *Sender) post(ctx context.Context, team, channel, key string, m rendered
 		}
 		check = check || (o == callUnknown && hash != "")
 		s.log.Warn("post will be retried", "tenant", tenantOf(team), "wait", pause, "check_first", check, "err", err)
-		if err := waitFor(ctx, pause); err != nil {
+		if err := pace.Sleep(ctx, pause); err != nil {
 			return "", &sendError{op: op, err: err, temp: true}
 		}
 	}
@@ -140,8 +141,8 @@ func keyHash(team, key string) string {
 // attempt makes one call after its buckets, within s.timeout. A 429 holds
 // the last bucket for Retry-After, so no caller of this process spins
 // against Slack while it is limited.
-func (s *Sender) attempt(ctx context.Context, bs []bucket, do func(context.Context) error) (outcome, time.Duration, error) {
-	if err := s.acquire(ctx, bs); err != nil {
+func (s *Sender) attempt(ctx context.Context, bs []pace.Bucket, do func(context.Context) error) (outcome, time.Duration, error) {
+	if err := s.pacer.Acquire(ctx, bs); err != nil {
 		return callTerminal, 0, fmt.Errorf("wait for rate limit: %w", err)
 	}
 	actx, cancel := context.WithTimeout(ctx, s.timeout)
@@ -149,14 +150,14 @@ func (s *Sender) attempt(ctx context.Context, bs []bucket, do func(context.Conte
 	cancel()
 	o, wait := judgeOutcome(err)
 	if o == callLimited {
-		s.holds.hold(bs[len(bs)-1].key, wait)
+		s.pacer.Hold(bs[len(bs)-1].Key, wait)
 	}
 	return o, wait, err
 }
 
 // repeat runs a call whose repetition is harmless (an update, a read, an
 // open) until it succeeds, is refused for good or s.attempts run out.
-func (s *Sender) repeat(ctx context.Context, op string, bs []bucket, do func(context.Context) error) error {
+func (s *Sender) repeat(ctx context.Context, op string, bs []pace.Bucket, do func(context.Context) error) error {
 	t := tries{max: s.attempts}
 	for {
 		o, wait, err := s.attempt(ctx, bs, do)
@@ -168,7 +169,7 @@ func (s *Sender) repeat(ctx context.Context, op string, bs []bucket, do func(con
 			return gerr
 		}
 		s.log.Warn("slack call will be retried", "op", op, "wait", pause, "err", err)
-		if err := waitFor(ctx, pause); err != nil {
+		if err := pace.Sleep(ctx, pause); err != nil {
 			return &sendError{op: op, err: err, temp: true}
 		}
 	}

@@ -33,36 +33,40 @@ func (p phrase) in(l bot.Locale) string {
 	return p.zh + " / " + p.en
 }
 
-// deliverResult answers a handled inline request: its form as a modal while
-// the trigger lives (until, on the real clock), the conversation's plain
-// text ephemerally in a channel (via response_url, unless inAck: the caller
-// put ackText in the acknowledgment), everything else through the
-// Deliverer. It also finishes the delivery, and refreshes the App Home
-// after a click made there.
+// deliverResult answers a handled inline request (see prepare), delivers
+// the rest through the Deliverer and finishes the delivery, then refreshes
+// the App Home after a click made there.
 func (a *Adapter) deliverResult(ctx context.Context, r result, until time.Time, inAck bool) {
-	f, i, others := takeForm(r)
-	ephemeral, rest := route(others, r.o)
-	if i >= 0 && !a.openModal(ctx, f, r.cmd.Actor, r.o, time.Until(until)) {
-		_, asMsg := route(r.replies[i:i+1], r.o)
+	rest := a.prepare(ctx, r.Work.Origin, r.Work.Cmd.Actor, r.Replies, until, inAck)
+	a.pipe.Complete(ctx, r.Result, rest)
+}
+
+// prepare answers what only an inline request can: its form as a modal
+// while the trigger lives (until, on the real clock), the conversation's
+// plain text ephemerally in a channel (via response_url, unless inAck: the
+// caller put ackText in the acknowledgment). It returns the replies left
+// for the Deliverer.
+func (a *Adapter) prepare(ctx context.Context, o Origin, actor bot.Person, replies []bot.Reply, until time.Time, inAck bool) []bot.Reply {
+	f, i, others := takeForm(replies, actor.ID)
+	ephemeral, rest := route(others, o)
+	if i >= 0 && !a.openModal(ctx, f, actor, o, time.Until(until)) {
+		_, asMsg := route(replies[i:i+1], o)
 		rest = append(asMsg, rest...)
 	}
-	if len(ephemeral) > 0 && !inAck && !a.ephemeral(ctx, r.o, ephemeralText(ephemeral)) {
+	if len(ephemeral) > 0 && !inAck && !a.ephemeral(ctx, o, ephemeralText(ephemeral)) {
 		for _, e := range ephemeral {
 			e.Private = true
 			rest = append(rest, e)
 		}
 	}
-	a.complete(ctx, r.d, r.o, rest, 0)
-	if r.home {
-		a.refreshHome(ctx, r.o.TeamID, r.o.UserID)
-	}
+	return rest
 }
 
 // ackText is what deliverResult leaves to the acknowledgment when inAck:
 // the conversation's plain text, for the asker only.
 func ackText(r result) string {
-	_, _, others := takeForm(r)
-	ephemeral, _ := route(others, r.o)
+	_, _, others := takeForm(r.Replies, r.Work.Cmd.Actor.ID)
+	ephemeral, _ := route(others, r.Work.Origin)
 	return ephemeralText(ephemeral)
 }
 
@@ -77,12 +81,12 @@ func ephemeralText(replies []bot.Reply) string {
 
 // takeForm separates the form the actor is asked to fill (i is its reply,
 // -1 for none) from the other replies.
-func takeForm(r result) (f bot.Form, i int, others []bot.Reply) {
-	f, i = formFor(r.replies, r.cmd.Actor.ID)
+func takeForm(replies []bot.Reply, actorID string) (f bot.Form, i int, others []bot.Reply) {
+	f, i = formFor(replies, actorID)
 	if i < 0 {
-		return f, i, r.replies
+		return f, i, replies
 	}
-	return f, i, slices.Delete(slices.Clone(r.replies), i, i+1)
+	return f, i, slices.Delete(slices.Clone(replies), i, i+1)
 }
 
 // route decides where each reply to a slash command, click or submission

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/directory"
+	"github.com/pipbot/pipbot/adapters/pace"
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -26,14 +27,14 @@ var (
 // SenderOptions configure a Sender.
 type SenderOptions struct {
 	Client  *slack.Client // NewClient's answer
-	Limiter Limiter       // buckets shared by every replica; nil: paced by 429s alone
+	Limiter pace.Limiter  // buckets shared by every replica; nil: paced by 429s alone
 	// Sent marks messages before they are posted, so a retry after an
 	// unknown outcome looks for the message first; nil gives up that
 	// check (a retry may post twice).
 	Sent Sent
 	// People gives each reader's chosen language; nil or unknown means
 	// Locale, the workspace default.
-	People People
+	People directory.People
 	// DMs keeps DM channel ids across restarts (Redis); nil: they are
 	// kept in memory only, and a restarted process opens each DM again.
 	DMs      DMs
@@ -53,9 +54,8 @@ type SenderOptions struct {
 // (see post), within Slack's rate limits.
 type Sender struct {
 	api      outboundAPI
-	limiter  Limiter
 	sent     Sent
-	people   People
+	people   directory.People
 	dmStore  DMs
 	locale   bot.Locale
 	pace     Pace
@@ -63,9 +63,7 @@ type Sender struct {
 	attempts int
 	log      *slog.Logger
 	now      func() time.Time
-	gates    bucketGates
-	holds    holds
-	unpaced  atomic.Int64 // when the Limiter last failed (unix ms), to log that once a minute
+	pacer    *pace.Pacer
 	dms      dmChannels
 }
 
@@ -79,7 +77,7 @@ func NewSender(o SenderOptions) *Sender {
 }
 
 func newSender(api outboundAPI, o SenderOptions) *Sender {
-	s := &Sender{api: api, limiter: o.Limiter, sent: o.Sent, people: o.People, dmStore: o.DMs, locale: o.Locale,
+	s := &Sender{api: api, sent: o.Sent, people: o.People, dmStore: o.DMs, locale: o.Locale,
 		pace: o.Pace, timeout: o.Timeout, attempts: o.Attempts, log: o.Log, now: o.Clock}
 	if s.now == nil {
 		s.now = time.Now
@@ -100,6 +98,7 @@ func newSender(api outboundAPI, o SenderOptions) *Sender {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.log = s.log.With("component", "slack")
+	s.pacer = pace.New(o.Limiter, s.log)
 	return s
 }
 

@@ -35,7 +35,7 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 		case <-ctx.Done():
 			select {
 			case <-errc:
-			case <-time.After(a.tune.shutdownWait):
+			case <-time.After(a.tune.pipe.ShutdownWait):
 				a.log.Warn("socket mode did not stop in time")
 			}
 			return nil
@@ -60,7 +60,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm acker, evt socketmode.Ev
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI:
 		req := *evt.Request
-		a.background(func() { a.socketEvent(ctx, sm, req) })
+		a.pipe.Background(func() { a.socketEvent(ctx, sm, req) })
 	case socketmode.EventTypeSlashCommand:
 		req := *evt.Request
 		sc, ok := evt.Data.(slack.SlashCommand)
@@ -69,7 +69,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm acker, evt socketmode.Ev
 			a.ack(ctx, sm, req, nil)
 			return
 		}
-		a.background(func() { a.ack(ctx, sm, req, a.slashCommand(ctx, sc, start)) })
+		a.pipe.Background(func() { a.ack(ctx, sm, req, a.slashCommand(ctx, sc, start)) })
 	case socketmode.EventTypeInteractive:
 		req := *evt.Request
 		ic, ok := evt.Data.(slack.InteractionCallback)
@@ -77,7 +77,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm acker, evt socketmode.Ev
 			a.ack(ctx, sm, req, nil)
 			return
 		}
-		a.background(func() {
+		a.pipe.Background(func() {
 			if payload, ok := a.interaction(ctx, req.Payload, ic, start); ok {
 				a.ack(ctx, sm, req, payload)
 			}
@@ -124,7 +124,7 @@ func (a *Adapter) badEnvelope(ctx context.Context, sm acker, data any) {
 		return
 	}
 	if req.Type == socketmode.RequestTypeEventsAPI {
-		a.background(func() { a.socketEvent(ctx, sm, req) })
+		a.pipe.Background(func() { a.socketEvent(ctx, sm, req) })
 		return
 	}
 	a.log.WarnContext(ctx, "unreadable socket mode envelope", "type", req.Type, "err", bad.Cause)

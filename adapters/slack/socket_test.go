@@ -142,7 +142,7 @@ func TestSocketMode(t *testing.T) {
 		t.Errorf("ack %v", ack)
 	}
 	c.envelope(t, "env-2", "events_api", im, false, 1) // Slack's retry of the same event
-	eventually(t, "one delivery", func() bool { return len(h.out.all()) == 1 && h.inbox.allDone() })
+	eventually(t, "one delivery", func() bool { return len(h.out.all()) == 1 && h.inbox.AllDone() })
 
 	slash, _ := json.Marshal(map[string]any{"token": "x", "team_id": testTeam, "channel_id": "D0EMP", "channel_name": "directmessage",
 		"user_id": "U0EMP", "command": "/pip", "text": "new", "trigger_id": "sock-trigger-1", "response_url": "https://hooks.slack.com/commands/x"})

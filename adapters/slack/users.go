@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pipbot/pipbot/adapters/directory"
+	"github.com/pipbot/pipbot/adapters/pace"
 	"log/slog"
 	"time"
 
@@ -18,21 +20,19 @@ import (
 // their manager, from users.profile.get.
 type Directory struct {
 	api          outboundAPI
-	people       People
-	ttl          time.Duration
-	now          func() time.Time
+	cache        *directory.Cache
 	timeout      time.Duration
 	log          *slog.Logger
 	managerField string // custom profile field id (Xf…); "" reads no manager
 	// holds keeps a method Slack answered 429 for unused until its
 	// Retry-After, as the Sender does: meanwhile profiles come from the
 	// cache, and no call is made.
-	holds holds
+	holds pace.Holds
 }
 
 // NewDirectory builds a Directory whose profiles are fetched again once
 // older than ttl (24 h when zero). clock may be nil for time.Now.
-func NewDirectory(client *slack.Client, people People, ttl time.Duration, clock func() time.Time) *Directory {
+func NewDirectory(client *slack.Client, people directory.People, ttl time.Duration, clock func() time.Time) *Directory {
 	var api outboundAPI
 	if client != nil {
 		api = client
@@ -40,20 +40,15 @@ func NewDirectory(client *slack.Client, people People, ttl time.Duration, clock 
 	return newDirectory(api, people, ttl, clock)
 }
 
-func newDirectory(api outboundAPI, people People, ttl time.Duration, clock func() time.Time) *Directory {
-	if ttl <= 0 {
-		ttl = 24 * time.Hour
-	}
-	if clock == nil {
-		clock = time.Now
-	}
-	return &Directory{api: api, people: people, ttl: ttl, now: clock, timeout: 10 * time.Second,
-		log: slog.New(slog.DiscardHandler)}
+func newDirectory(api outboundAPI, people directory.People, ttl time.Duration, clock func() time.Time) *Directory {
+	log := slog.New(slog.DiscardHandler)
+	return &Directory{api: api, cache: directory.NewCache(people, ttl, clock, log), timeout: 10 * time.Second, log: log}
 }
 
 // WithLog makes the Directory log failed refreshes to log.
 func (d *Directory) WithLog(log *slog.Logger) *Directory {
 	d.log = log.With("component", "slack")
+	d.cache.WithLog(d.log)
 	return d
 }
 
@@ -66,29 +61,13 @@ func (d *Directory) WithLog(log *slog.Logger) *Directory {
 // older row says (see WithManagerField). When Slack fails or is rate
 // limited, a cached profile, however old, is the answer.
 func (d *Directory) Profile(ctx context.Context, teamID, userID string) (bot.Person, error) {
-	tenant := tenantOf(teamID)
-	cached, err := d.people.Person(ctx, tenant, userID)
-	have := err == nil
-	if have && d.managerField == "" {
-		cached.ManagerID = "" // a row from when a field was configured
+	p, err := d.cache.Profile(ctx, tenantOf(teamID), userID, func(ctx context.Context, cached bot.Person) (bot.Person, error) {
+		return d.refresh(ctx, teamID, userID, cached)
+	})
+	if d.managerField == "" {
+		p.ManagerID = "" // a row from when a field was configured
 	}
-	now := d.now()
-	if have && !cached.UpdatedAt.IsZero() && now.Sub(cached.UpdatedAt) < d.ttl {
-		return cached, nil
-	}
-	p, err := d.refresh(ctx, teamID, userID, cached)
-	if err != nil {
-		if have {
-			d.log.Warn("profile refresh failed, using the cached profile", "tenant", tenant, "user_id", userID, "err", err)
-			return cached, nil
-		}
-		return bot.Person{}, fmt.Errorf("profile %s: %w", userID, err)
-	}
-	p.Tenant, p.ID, p.UpdatedAt = tenant, userID, now
-	if err := d.people.SavePerson(ctx, p); err != nil {
-		d.log.Warn("profile not cached", "tenant", tenant, "user_id", userID, "err", err)
-	}
-	return p, nil
+	return p, err
 }
 
 // refresh is cached updated from Slack: users.info, then the manager
@@ -116,7 +95,7 @@ func (d *Directory) held(teamID string) error {
 		methods = append(methods, "users.profile.get")
 	}
 	for _, m := range methods {
-		if wait := d.holds.left(directoryKey(teamID, m)); wait > 0 {
+		if wait := d.holds.Left(directoryKey(teamID, m)); wait > 0 {
 			return fmt.Errorf("%s: rate limited for another %v", m, wait.Round(time.Millisecond))
 		}
 	}
@@ -132,7 +111,7 @@ func (d *Directory) call(ctx context.Context, teamID, method string, do func(con
 	defer cancel()
 	err := do(ctx)
 	if o, wait := judgeOutcome(err); o == callLimited {
-		d.holds.hold(directoryKey(teamID, method), wait)
+		d.holds.Hold(directoryKey(teamID, method), wait)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", method, err)

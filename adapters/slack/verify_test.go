@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/pipbot/pipbot/adapters/inbound/inboundtest"
 	"net/http"
 	"strings"
 	"testing"
@@ -91,7 +92,7 @@ func TestRefusedWithoutEffect(t *testing.T) {
 				if rec.Code != http.StatusUnauthorized || rec.Body.Len() != 0 {
 					t.Fatalf("got %d %q, want 401 with an empty body", rec.Code, rec.Body.String())
 				}
-				if n := h.inbox.putCalls(); n != 0 {
+				if n := h.inbox.PutCalls(); n != 0 {
 					t.Errorf("inbox written %d times", n)
 				}
 				if cmds := h.engine.commands(); len(cmds) != 0 {
@@ -120,8 +121,8 @@ func TestReserializedJSON(t *testing.T) {
 	if err := json.Indent(&pretty, body, "", "  "); err != nil {
 		t.Fatal(err)
 	}
-	if rec := h.post(t, "/slack/events", pretty.Bytes(), hdr); rec.Code != http.StatusUnauthorized || h.inbox.putCalls() != 0 {
-		t.Fatalf("got %d, %d writes", rec.Code, h.inbox.putCalls())
+	if rec := h.post(t, "/slack/events", pretty.Bytes(), hdr); rec.Code != http.StatusUnauthorized || h.inbox.PutCalls() != 0 {
+		t.Fatalf("got %d, %d writes", rec.Code, h.inbox.PutCalls())
 	}
 }
 
@@ -158,7 +159,7 @@ func TestBadBodies(t *testing.T) {
 			t.Errorf("%s malformed: got %d, want 400", path, rec.Code)
 		}
 	}
-	if h.inbox.putCalls() != 0 || len(h.engine.commands()) != 0 {
+	if h.inbox.PutCalls() != 0 || len(h.engine.commands()) != 0 {
 		t.Error("a bad body had an effect")
 	}
 }
@@ -166,11 +167,11 @@ func TestBadBodies(t *testing.T) {
 // TestNewNeedsSigningSecret: HTTP mode does not start without the secret,
 // and says which variable is missing.
 func TestNewNeedsSigningSecret(t *testing.T) {
-	_, err := New(Options{BotToken: "xoxb-x", Engine: &engineFake{}, Inbox: newInboxFake(), Deliverer: &delivererFake{}})
+	_, err := New(Options{BotToken: "xoxb-x", Engine: &engineFake{}, Inbox: inboundtest.NewInbox(), Deliverer: &delivererFake{}})
 	if err == nil || !strings.Contains(err.Error(), "SLACK_SIGNING_SECRET") {
 		t.Fatalf("got %v", err)
 	}
-	a, err := New(Options{BotToken: "xoxb-x", AppToken: "xapp-x", Engine: &engineFake{}, Inbox: newInboxFake(), Deliverer: &delivererFake{}})
+	a, err := New(Options{BotToken: "xoxb-x", AppToken: "xapp-x", Engine: &engineFake{}, Inbox: inboundtest.NewInbox(), Deliverer: &delivererFake{}})
 	if err != nil {
 		t.Fatalf("socket mode: %v", err)
 	}

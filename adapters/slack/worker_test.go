@@ -26,7 +26,7 @@ func TestLeftoverInlineRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.start(t)
-	eventually(t, "delivery", func() bool { return len(h.out.all()) == 1 && h.inbox.allDone() })
+	eventually(t, "delivery", func() bool { return len(h.out.all()) == 1 && h.inbox.AllDone() })
 	if len(h.views.modals()) != 0 {
 		t.Error("a modal was opened with an expired trigger")
 	}

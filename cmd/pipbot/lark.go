@@ -10,13 +10,6 @@ import (
 	"github.com/pipbot/pipbot/bot"
 )
 
-// The storage implements the ports the Feishu adapter declares.
-var (
-	_ lark.Inbox   = (*storageDB)(nil)
-	_ lark.Limiter = (*storageRedis)(nil)
-	_ lark.People  = (*storageDB)(nil)
-)
-
 // Feishu/Lark tuning: an Open API call's timeout, and how long a cached
 // profile (name, org-chart manager) is trusted.
 const (

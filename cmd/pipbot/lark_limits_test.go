@@ -11,6 +11,7 @@ import (
 
 	"github.com/pipbot/pipbot/adapters/lark"
 	"github.com/pipbot/pipbot/adapters/lark/larktest"
+	"github.com/pipbot/pipbot/adapters/pace"
 	"github.com/pipbot/pipbot/bot"
 	"github.com/pipbot/pipbot/storage"
 	"github.com/pipbot/pipbot/storage/storagetest"
@@ -26,7 +27,7 @@ func TestRepliesShareRedisBuckets(t *testing.T) {
 	limits := lark.DefaultLimits()
 	limits.AppPerSecond = lark.Rate{PerSecond: perSecond * 0.8, Burst: 1}
 
-	run := func(t *testing.T, limiterFor func(replica int) lark.Limiter) int {
+	run := func(t *testing.T, limiterFor func(replica int) pace.Limiter) int {
 		fake := larktest.NewServer(t, larktest.WithCeilings(ceilings))
 		client := lark.NewClient(larktest.AppID, larktest.AppSecret, fake.URL, 5*time.Second)
 		var wg sync.WaitGroup
@@ -58,13 +59,13 @@ func TestRepliesShareRedisBuckets(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer r.Close()
-		if n := run(t, func(int) lark.Limiter { return r }); n != 0 {
+		if n := run(t, func(int) pace.Limiter { return r }); n != 0 {
 			t.Errorf("replicas sharing Redis buckets drew %d 429s", n)
 		}
 	})
 	t.Run("per replica", func(t *testing.T) {
-		own := []lark.Limiter{larktest.NewLimiter(time.Now), larktest.NewLimiter(time.Now)}
-		if n := run(t, func(i int) lark.Limiter { return own[i] }); n == 0 {
+		own := []pace.Limiter{larktest.NewLimiter(time.Now), larktest.NewLimiter(time.Now)}
+		if n := run(t, func(i int) pace.Limiter { return own[i] }); n == 0 {
 			t.Error("separate buckets drew no 429s: the shared case proves nothing")
 		}
 	})

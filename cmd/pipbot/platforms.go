@@ -5,6 +5,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pipbot/pipbot/adapters/directory"
+	"github.com/pipbot/pipbot/adapters/inbound"
+	"github.com/pipbot/pipbot/adapters/pace"
 	"github.com/pipbot/pipbot/storage"
 )
 
@@ -14,12 +17,13 @@ type (
 	storageRedis = storage.Redis
 )
 
-// inboxRetention keeps handled events' dedupe keys past the platforms'
-// redelivery windows (Feishu retries for about 7.1 hours).
-const inboxRetention = 24 * time.Hour
-
-// inboxPurgeEvery is how often handled inbox rows past retention are removed.
-const inboxPurgeEvery = time.Hour
+// The storage implements the shared adapter machinery's ports.
+var (
+	_ inbound.Inbox    = (*storageDB)(nil)
+	_ inbound.Purger   = (*storageDB)(nil)
+	_ pace.Limiter     = (*storageRedis)(nil)
+	_ directory.People = (*storageDB)(nil)
+)
 
 // runPlatforms runs the platform adapters' workers, the inbox purge and the
 // audit chain check until ctx is done, and returns once they have stopped.
@@ -44,26 +48,7 @@ func (a *app) runPlatforms(ctx context.Context, now func() time.Time) {
 			a.sched.run(ctx, func(err error) { a.log.Error("scheduler stopped", "component", "scheduler", "err", err) })
 		})
 	}
-	wg.Go(func() { a.purgeInbox(ctx, now) })
+	wg.Go(func() { inbound.Purge(ctx, a.db, now, inbound.Retention, inbound.PurgeEvery, a.log) })
 	wg.Go(func() { a.watchAudit(ctx) })
 	wg.Wait()
-}
-
-// purgeInbox removes handled inbound events older than the retention, hourly.
-func (a *app) purgeInbox(ctx context.Context, now func() time.Time) {
-	t := time.NewTicker(inboxPurgeEvery)
-	defer t.Stop()
-	for {
-		n, err := a.db.PurgeInbox(ctx, now().Add(-inboxRetention))
-		if err != nil && ctx.Err() == nil {
-			a.log.Warn("purge inbox", "component", "inbox", "err", err)
-		} else if n > 0 {
-			a.log.Info("purged inbox", "component", "inbox", "deliveries", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

@@ -12,11 +12,8 @@ import (
 
 // The storage implements the ports the Slack adapter declares.
 var (
-	_ slack.Inbox   = (*storageDB)(nil)
-	_ slack.Limiter = (*storageRedis)(nil)
-	_ slack.Sent    = (*storageRedis)(nil)
-	_ slack.DMs     = (*storageRedis)(nil)
-	_ slack.People  = (*storageDB)(nil)
+	_ slack.Sent = (*storageRedis)(nil)
+	_ slack.DMs  = (*storageRedis)(nil)
 )
 
 // slackCallTimeout bounds one Web API call.
