@@ -199,6 +199,11 @@ func (db *DB) PurgeInbox(ctx context.Context, before time.Time) (int64, error) {
 	if err != nil {
 		return res.RowsAffected, fmt.Errorf("purge inbox keys before %s: %w", before.Format(time.RFC3339), err)
 	}
+	// The effects of handled events go with them: a delivery past this
+	// age is not run again (effects.go).
+	if _, err := db.PurgeEffects(ctx, before); err != nil {
+		return res.RowsAffected, err
+	}
 	return res.RowsAffected, nil
 }
 

@@ -56,13 +56,20 @@ func (p *Pipeline[O]) Answer(ctx context.Context, d bot.Delivery, deadline time.
 		case !w.Run:
 			done <- answered[O]{r: Result[O]{D: d, Work: w}}
 		default:
-			done <- answered[O]{r: Result[O]{D: d, Work: w, Replies: p.RunEngine(ectx, w.Cmd)}, ok: true}
+			replies, retry := p.runDelivery(ectx, d, w.Cmd)
+			done <- answered[O]{r: Result[O]{D: d, Work: w, Replies: replies}, ok: true, retry: retry}
 		}
 	})
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	select {
 	case o := <-done:
+		if o.retry {
+			// The engine could not run it now: the caller answers "still
+			// working" as if late, and a worker runs it again after the
+			// lease, answering by message.
+			return Result[O]{}, false, false
+		}
 		if !o.ok {
 			p.Finish(ectx, d)
 		}
@@ -74,14 +81,19 @@ func (p *Pipeline[O]) Answer(ctx context.Context, d bot.Delivery, deadline time.
 }
 
 // answered is how Answer's engine run ended; ok is false for a payload
-// that did not translate or needs no engine.
+// that did not translate or needs no engine; retry is true when the
+// delivery must stay pending for a worker to run again.
 type answered[O any] struct {
-	r  Result[O]
-	ok bool
+	r     Result[O]
+	ok    bool
+	retry bool
 }
 
 // settle completes an inline delivery nobody could answer in time.
 func (p *Pipeline[O]) settle(ctx context.Context, o answered[O]) {
+	if o.retry {
+		return // left pending for a worker
+	}
 	if !o.ok {
 		p.Finish(ctx, o.r.D)
 		return

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -162,8 +163,28 @@ func (p *Pipeline[O]) Background(f func()) {
 	}()
 }
 
-// RunEngine calls the engine with the per-event deadline. Its error is only
-// logged: the engine has already turned it into a polite reply.
+// runDelivery runs the engine for a recorded delivery, keyed by it so that
+// a second run of d (after a crash, on another replica) has no second
+// effect and gets the first run's replies. retry is true when the engine
+// failed on the infrastructure before committing and d has attempts left:
+// d must then stay pending, unanswered, for a worker to run it again; its
+// replies are the polite error for the last attempt.
+func (p *Pipeline[O]) runDelivery(ctx context.Context, d bot.Delivery, cmd bot.Command) (replies []bot.Reply, retry bool) {
+	ctx, cancel := context.WithTimeout(ctx, p.tune.Engine)
+	defer cancel()
+	cmd.EventKey = d.Source + ":" + strconv.FormatInt(d.ID, 10)
+	replies, err := p.engine.Handle(ctx, cmd)
+	if err != nil {
+		retry = d.Attempts < p.tune.MaxAttempts
+		p.log.ErrorContext(ctx, "handle command", "tenant", cmd.Tenant, "user_id", cmd.Actor.ID,
+			"event_id", cmd.EventID, "delivery", d.ID, "attempt", d.Attempts, "retry", retry, "err", err)
+	}
+	return replies, retry
+}
+
+// RunEngine calls the engine for what no delivery records (a read such as
+// the App Home), with the per-event deadline. Its error is only logged:
+// the engine has already turned it into a polite reply.
 func (p *Pipeline[O]) RunEngine(ctx context.Context, cmd bot.Command) []bot.Reply {
 	ctx, cancel := context.WithTimeout(ctx, p.tune.Engine)
 	defer cancel()

@@ -148,7 +148,10 @@ func (p *Pipeline[O]) process(ctx context.Context, d bot.Delivery) {
 		}
 		return
 	}
-	replies := p.RunEngine(ctx, w.Cmd)
+	replies, retry := p.runDelivery(ctx, d, w.Cmd)
+	if retry {
+		return // pending: claimed and run again once its lease runs out
+	}
 	if w.Prepare != nil {
 		replies = w.Prepare(ctx, replies)
 	}

@@ -67,7 +67,7 @@ func TestApproveByManager(t *testing.T) {
 		Actor:   bot.Person{Tenant: "lark:" + testTenantKey, ID: "ou_mgr", Name: "李经理", Locale: "zh"},
 		Chat:    bot.Chat{ID: "oc_dm_mgr"},
 		Action:  &bot.ActionInput{ID: "plan.approve", Args: map[string]string{"plan": "12"}},
-		EventID: "c0ffee00c0ffee00c0ffee00c0ffee01"}
+		EventID: "c0ffee00c0ffee00c0ffee00c0ffee01", EventKey: "lark-card:1"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("command (-want +got):\n%s", diff)
 	}

@@ -34,7 +34,7 @@ func TestP2PMessageReachesEngineAndDeliverer(t *testing.T) {
 		Platform: bot.PlatformLark, Tenant: "lark:" + testTenantKey,
 		Actor: bot.Person{Tenant: "lark:" + testTenantKey, ID: "ou_emp", Name: "张三", ManagerID: "ou_mgr"},
 		Chat:  bot.Chat{ID: "oc_dm_emp"}, Text: "新建 计划 导师 <@ou_mentor>",
-		EventID: "5e3702a84e847582be8db7fb73283c02",
+		EventID: "5e3702a84e847582be8db7fb73283c02", EventKey: "lark:1",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("command (-want +got):\n%s", diff)

@@ -35,14 +35,51 @@ func TestFailedDeliveryRetriedAfterLease(t *testing.T) {
 	}
 }
 
-// An engine error already answered politely is delivered and finished.
-func TestEngineErrorStillAnswered(t *testing.T) {
+// An engine that fails on the infrastructure leaves the event pending and
+// unanswered; the retry after the lease succeeds and replies once.
+func TestEngineErrorRetriedThenAnsweredOnce(t *testing.T) {
+	h := newHarness(t, nil)
+	failures := 1
+	h.engine.reply = func(bot.Command) ([]bot.Reply, error) {
+		if failures > 0 {
+			failures--
+			return []bot.Reply{plainReply("出错了，请稍后再试")}, errors.New("db timeout")
+		}
+		return []bot.Reply{plainReply("已记录")}, nil
+	}
+	h.start(t)
+	h.send(t, "/lark/events", fixture(t, "message_p2p.json"))
+	<-h.engine.calls
+	time.Sleep(50 * time.Millisecond)
+	if n := len(h.out.all()); n != 0 || h.inbox.Finished(1) {
+		t.Fatalf("after a failed run: %d deliveries, finished %v; want none, pending", n, h.inbox.Finished(1))
+	}
+	h.clock.Advance(h.a.tune.pipe.Lease + time.Second)
+	if got := <-h.out.calls; got.replies[0].Message.Text() != "已记录" {
+		t.Errorf("delivered %+v", got.replies)
+	}
+	waitFor(t, "the delivery finished", func() bool { return h.inbox.Finished(1) })
+	if n := len(h.out.all()); n != 1 {
+		t.Errorf("%d deliveries, want 1", n)
+	}
+}
+
+// An engine that keeps failing answers politely on the last attempt, once.
+func TestEngineErrorAnsweredOnLastAttempt(t *testing.T) {
 	h := newHarness(t, nil)
 	h.engine.reply = func(bot.Command) ([]bot.Reply, error) {
 		return []bot.Reply{plainReply("出错了，请稍后再试")}, errors.New("db timeout")
 	}
 	h.start(t)
 	h.send(t, "/lark/events", fixture(t, "message_p2p.json"))
+	for i := 1; i < h.a.tune.pipe.MaxAttempts; i++ {
+		<-h.engine.calls
+		time.Sleep(30 * time.Millisecond)
+		if n := len(h.out.all()); n != 0 {
+			t.Fatalf("attempt %d answered", i)
+		}
+		h.clock.Advance(h.a.tune.pipe.Lease + time.Second)
+	}
 	if got := <-h.out.calls; got.replies[0].Message.Text() != "出错了，请稍后再试" {
 		t.Errorf("delivered %+v", got.replies)
 	}

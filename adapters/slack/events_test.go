@@ -50,7 +50,7 @@ func TestDirectMessage(t *testing.T) {
 	cmd := h.engine.commands()[0]
 	want := bot.Command{Platform: "slack", Tenant: "slack:T0PIP", Chat: bot.Chat{ID: "D0EMP"},
 		Actor: bot.Person{Tenant: "slack:T0PIP", ID: "U0EMP", Name: "张三", TZ: "Asia/Shanghai", ManagerID: "U0MGR"},
-		Text:  "update sales 420000 & visits <@U0MGR>", EventID: "Ev0IM000001"}
+		Text:  "update sales 420000 & visits <@U0MGR>", EventID: "Ev0IM000001", EventKey: "slack:1"}
 	if diff := cmp.Diff(want, cmd); diff != "" {
 		t.Errorf("command (-want +got):\n%s", diff)
 	}
