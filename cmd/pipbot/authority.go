@@ -96,7 +96,7 @@ func (a *app) organisation(o *bot.Options, now func() time.Time) error {
 	}
 	// The calendar's warnings (next year not yet published) matter to an
 	// operator, so serve logs them once; a demo or a CLI run stays quiet.
-	cal, err := calendar.New(calendar.Options{Now: now, Overrides: overrides})
+	cal, err := calendar.New(calendar.Options{Overrides: overrides})
 	if err != nil {
 		return fmt.Errorf("calendar: %w", err)
 	}

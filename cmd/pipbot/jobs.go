@@ -107,7 +107,7 @@ func runCalendar(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("PIPBOT_CALENDAR: %w", err)
 		}
 	}
-	cal, err := calendar.New(calendar.Options{Now: time.Now, Log: log, Overrides: overrides})
+	cal, err := calendar.New(calendar.Options{Log: log, Overrides: overrides})
 	if err != nil {
 		return err
 	}

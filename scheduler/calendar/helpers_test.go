@@ -23,10 +23,10 @@ func day(t *testing.T, s string) Date {
 	return d
 }
 
-// newCal builds a Calendar standing on 2026-06-01 with opts' overrides.
+// newCal builds a Calendar with opts' overrides.
 func newCal(t *testing.T, overrides map[string][]Override) *Calendar {
 	t.Helper()
-	c, err := New(Options{Now: at(t, "2026-06-01"), Overrides: overrides})
+	c, err := New(Options{Overrides: overrides})
 	if err != nil {
 		t.Fatal(err)
 	}
