@@ -100,6 +100,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...ap
 	if err = a.organisation(&o, clock); err != nil {
 		return nil, err
 	}
+	if _, err = a.loadHolidays(ctx); err != nil {
+		return nil, err
+	}
 	a.engine = bot.New(o)
 	return a, nil
 }

@@ -95,7 +95,8 @@ func (a *app) organisation(o *bot.Options, now func() time.Time) error {
 		}
 	}
 	// The calendar's warnings (next year not yet published) matter to an
-	// operator, so serve logs them once; a demo or a CLI run stays quiet.
+	// operator, so serve logs them once, after the holiday years are loaded
+	// (newApp); a demo or a CLI run stays quiet.
 	cal, err := calendar.New(calendar.Options{Overrides: overrides})
 	if err != nil {
 		return fmt.Errorf("calendar: %w", err)
