@@ -12,8 +12,9 @@ import (
 
 // Years published after this release reach the calendar two ways: the
 // holiday file PIPBOT_HOLIDAYS, read at start by every replica, and the
-// years stored by `pipbot calendar import`, which every replica of serve
-// reloads every holidayReload and then re-plans pending reminders.
+// years stored by `pipbot calendar import`. serve reads both again every
+// holidayReload (a replaced file applies too) and, when the calendar
+// changed, re-plans pending reminders.
 
 // holidayReload is how often serve looks for newly imported years.
 const holidayReload = time.Minute
