@@ -72,7 +72,7 @@ func (w workCalendar) AddWorkingDays(_ context.Context, tenant string, d time.Ti
 
 // organisation loads what newApp hands the engine about the organisation:
 // the org file, the tenants' rules and the working-day calendar.
-func (a *app) organisation(o *bot.Options, now func() time.Time) error {
+func (a *app) organisation(o *bot.Options) error {
 	if a.cfg.Org != "" {
 		org, err := config.LoadOrg(a.cfg.Org)
 		if err != nil {
