@@ -135,11 +135,12 @@ func runCalendarImport(ctx context.Context, e *env, args []string) (err error) {
 	next := cal.Notices()
 	var store []storage.CalendarYear
 	for _, n := range list {
-		n.Replace, n.Source = *replace, source
+		n.Replace = *replace
 		same, err := cal.CheckNotice(n)
 		if err != nil {
 			return fmt.Errorf("calendar import: %w", err)
 		}
+		n.Source = source
 		if same {
 			fmt.Fprintf(e.stdout, say(*lang, "%d 年已在内置数据中，内容一致，无需导入。\n", "%d is in the compiled data already, with the same days; nothing to import.\n"), n.Year)
 			continue
