@@ -22,6 +22,7 @@ func (c Config) String() string {
 	line("PIPBOT_HR", strings.Join(m.HR, ","))
 	line("PIPBOT_RULES", m.Rules)
 	line("PIPBOT_CALENDAR", m.Calendar)
+	line("PIPBOT_HOLIDAYS", m.Holidays)
 	line("PIPBOT_ORG", m.Org)
 	line("SLACK_BOT_TOKEN", m.Slack.BotToken)
 	line("SLACK_SIGNING_SECRET", m.Slack.SigningSecret)

@@ -108,6 +108,7 @@ func TestString(t *testing.T) {
 		"PIPBOT_HR=lark:ou_x,slack:U1",
 		"PIPBOT_RULES=",
 		"PIPBOT_CALENDAR=",
+		"PIPBOT_HOLIDAYS=",
 		"PIPBOT_ORG=/etc/pipbot/org.csv",
 		"SLACK_BOT_TOKEN=****0003",
 		"SLACK_SIGNING_SECRET=****0004",

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/pipbot/pipbot/scheduler"
-	"github.com/pipbot/pipbot/scheduler/calendar"
 )
 
 // runJobs is `pipbot jobs list [--limit N]` (the next due reminders) and
@@ -73,43 +71,4 @@ func runJobs(ctx context.Context, e *env, args []string) (err error) {
 		}
 	}
 	return jobs.RunJob(ctx, e.stdout, name, when, *dry)
-}
-
-// runCalendar is `pipbot calendar [YEAR] [--region R] [--lang zh|en]`: the
-// year's holidays and make-up working days, and whether the year is
-// official or provisional.
-func runCalendar(ctx context.Context, e *env, args []string) error {
-	year := time.Now().Year()
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		y, err := strconv.Atoi(args[0])
-		if err != nil || y < 1900 || y > 2200 {
-			return fmt.Errorf("calendar: %q is not a year", args[0])
-		}
-		year, args = y, args[1:]
-	}
-	fs := e.flags("calendar")
-	region := fs.String("region", "CN", "calendar `REGION`: CN (official, with 调休) or another code (weekends only)")
-	lang := fs.String("lang", "", "language, zh or en (default PIPBOT_LOCALE)")
-	if help, err := parseFlags(fs, args); help || err != nil {
-		return err
-	}
-	cfg, _, err := loadConfig(e)
-	if err != nil {
-		return err
-	}
-	if *lang == "" {
-		*lang = cfg.Locale
-	}
-	log := newLogger(e.stderr, false, slog.LevelWarn)
-	var overrides map[string][]calendar.Override
-	if cfg.Calendar != "" {
-		if overrides, err = calendar.LoadOverrides(cfg.Calendar); err != nil {
-			return fmt.Errorf("PIPBOT_CALENDAR: %w", err)
-		}
-	}
-	cal, err := calendar.New(calendar.Options{Now: time.Now, Log: log, Overrides: overrides})
-	if err != nil {
-		return err
-	}
-	return cal.Print(e.stdout, *region, year, *lang)
 }

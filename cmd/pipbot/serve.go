@@ -70,14 +70,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	// The workers stop with the server, also when listening fails.
 	pctx, stopPlatforms := context.WithCancel(ctx)
-	platforms := make(chan struct{})
+	platforms, holidays := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(platforms)
 		a.runPlatforms(pctx, time.Now)
 	}()
+	go func() {
+		defer close(holidays)
+		a.watchHolidays(pctx, holidayReload, time.Now)
+	}()
 	err = a.listenAndServe(ctx)
 	stopPlatforms()
 	<-platforms
+	<-holidays
 	if cerr := a.Close(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("close: %w", cerr))
 	}
