@@ -27,10 +27,16 @@ func runJobs(ctx context.Context, e *env, args []string) (err error) {
 	} else if sub != "list" {
 		return fmt.Errorf("jobs: unknown %q; want 'list' or 'run NAME'", sub)
 	}
+	// Each subcommand takes only the flags it acts on: `jobs list --at`
+	// is refused as unknown rather than accepted and ignored.
 	fs := e.flags("jobs " + sub)
-	limit := fs.Int("limit", 20, "how many reminders to list")
-	at := fs.String("at", "", "the `TIME` to run the job as of, e.g. \"2026-11-27 17:00\" (default now, in PIPBOT_TZ)")
-	dry := fs.Bool("dry-run", false, "show who would get what, without sending")
+	limit, at, dry := new(int), new(string), new(bool)
+	if sub == "list" {
+		fs.IntVar(limit, "limit", 20, "how many reminders to list")
+	} else {
+		fs.StringVar(at, "at", "", "the `TIME` to run the job as of, e.g. \"2026-11-27 17:00\" (default now, in PIPBOT_TZ)")
+		fs.BoolVar(dry, "dry-run", false, "show who would get what, without sending")
+	}
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

@@ -44,6 +44,13 @@ func TestJobsCommand(t *testing.T) {
 	if _, _, err := runCmd(t, t.Context(), env, "", "jobs", "run", "frobnicate", "--dry-run"); err == nil || !strings.Contains(err.Error(), "weekly_update") {
 		t.Errorf("unknown job: %v", err)
 	}
+	// list takes no --at or --dry-run: refused, not silently ignored.
+	for _, flag := range [][]string{{"--at", "2026-11-27 17:00"}, {"--dry-run"}} {
+		_, errOut, err := runCmd(t, t.Context(), env, "", append([]string{"jobs", "list"}, flag...)...)
+		if err == nil || !strings.Contains(errOut+err.Error(), "not defined: "+strings.TrimPrefix(flag[0], "-")) {
+			t.Errorf("jobs list %v: %v %q", flag, err, errOut)
+		}
+	}
 	out, _, err = runCmd(t, t.Context(), env, "", "jobs", "run", "weekly_update", "--at", "2026-11-27 17:00", "--dry-run")
 	if err != nil || !strings.Contains(out, "dry run") {
 		t.Errorf("dry run: %v %q", err, out)

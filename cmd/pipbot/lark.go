@@ -8,6 +8,7 @@ import (
 
 	"github.com/pipbot/pipbot/adapters/lark"
 	"github.com/pipbot/pipbot/bot"
+	"github.com/pipbot/pipbot/config"
 )
 
 // Feishu/Lark tuning: an Open API call's timeout, and how long a cached
@@ -53,7 +54,7 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 	if err != nil {
 		return nil, fmt.Errorf("feishu/lark adapter: %w", err)
 	}
-	log.Info("feishu/lark adapter ready", "component", "lark", "mode", c.Mode, "base_url", base, "bot_known", botID != "")
+	log.Info("feishu/lark adapter ready", "component", "lark", "mode", c.Mode, "base_url", config.RedactURL(base), "bot_known", botID != "")
 	return &larkPlatform{adapter: ad, sender: sender}, nil
 }
 

@@ -68,6 +68,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	for _, w := range a.sched.calendar.Warnings(time.Now()) {
 		log.Warn(w, "component", "calendar")
 	}
+	a.logRunning(log)
 	// The workers stop with the server, also when listening fails.
 	pctx, stopPlatforms := context.WithCancel(ctx)
 	platforms, holidays := make(chan struct{}), make(chan struct{})
