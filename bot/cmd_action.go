@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// cmdAction adds an action or changes its status:
-// "action 12 add 每周五更新拜访记录 | 每周五 17:00", "action 12 done 2",
-// "行动 12 开始 2", "action 12 delay 3".
+// cmdAction adds, edits or changes the status of an action:
+// "action 12 add 更新拜访记录 | 每周五 17:00前 | 经理", "action 12 edit 2 <spec>",
+// "action 12 done 2", "行动 12 开始 2", "action 12 delay 3".
 func (e *Engine) cmdAction(ctx context.Context, r *request, args []string) ([]Reply, error) {
 	ref, rest, err := planArg(args)
 	if err != nil {
@@ -20,7 +20,14 @@ func (e *Engine) cmdAction(ctx context.Context, r *request, args []string) ([]Re
 	if st, ok := parseActionStatus(rest[0]); ok && len(rest) == 2 {
 		return e.setActionStatus(ctx, r, ref, rest[1], st)
 	}
-	if isWord(rest[0], "add", "添加", "新增", "加") {
+	edit := 0
+	switch {
+	case isWord(rest[0], "edit", "change", "修改", "编辑") && len(rest) > 2:
+		if edit, err = strconv.Atoi(strings.TrimPrefix(rest[1], "#")); err != nil || edit < 1 {
+			return nil, Errorf(EINVALID, "err.no_item", rest[1])
+		}
+		rest = rest[2:]
+	case isWord(rest[0], "add", "添加", "新增", "加"):
 		rest = rest[1:]
 	}
 	a, err := parseAction(strings.Join(rest, " "), r.now, r.tz)
@@ -34,9 +41,36 @@ func (e *Engine) cmdAction(ctx context.Context, r *request, args []string) ([]Re
 	if !p.Open() {
 		return nil, Errorf(ESTATE, "err.closed", p.Number)
 	}
+	if err := e.checkOwner(ctx, p, a); err != nil {
+		return nil, err
+	}
+	if edit > 0 {
+		old := p.Action(edit)
+		if old == nil {
+			return nil, Errorf(EINVALID, "err.no_item", itoa(edit))
+		}
+		a.No, a.Status, a.DoneAt, a.DoneBy = old.No, old.Status, old.DoneAt, old.DoneBy
+		*old = a
+		return e.edited(ctx, r, p, role, "plan.action_edit", "", "#"+itoa(a.No))
+	}
 	a.No = nextActionNo(p)
 	p.Actions = append(p.Actions, a)
 	return e.edited(ctx, r, p, role, "plan.action_add", "", strconv.Itoa(a.No))
+}
+
+// checkOwner refuses an action owned by someone the tenant does not know,
+// or by the manager of a plan that has none yet.
+func (e *Engine) checkOwner(ctx context.Context, p *Plan, a Action) error {
+	switch a.Kind() {
+	case OwnerPerson:
+		_, err := e.lookup(ctx, p.Tenant, a.Owner)
+		return err
+	case OwnerManager:
+		if p.ManagerID == "" {
+			return fieldErr("action_owner", "err.owner_no_manager")
+		}
+	}
+	return nil
 }
 
 // cmdDone marks an action done: "done 12 2", "完成 12 2".
@@ -49,6 +83,12 @@ func (e *Engine) cmdDone(ctx context.Context, r *request, args []string) ([]Repl
 		return nil, Errorf(EINVALID, "err.done_format")
 	}
 	return e.setActionStatus(ctx, r, ref, rest[0], ActionDone)
+}
+
+// actActionDone is the "✅ done" button of an action on the plan card; who
+// clicked must be its owner, the plan's manager or HR.
+func (e *Engine) actActionDone(ctx context.Context, r *request, in *ActionInput) ([]Reply, error) {
+	return e.setActionStatus(ctx, r, in.Args["plan"], in.Args["action"], ActionDone)
 }
 
 func parseActionStatus(w string) (ActionStatus, bool) {
@@ -65,24 +105,42 @@ func parseActionStatus(w string) (ActionStatus, bool) {
 	return "", false
 }
 
+// setActionStatus changes one action's status. Only the action's owner,
+// the plan's manager or HR may: a named owner who is not otherwise on the
+// plan may mark their own action and nothing else.
 func (e *Engine) setActionStatus(ctx context.Context, r *request, ref, no string, st ActionStatus) ([]Reply, error) {
-	p, role, err := e.planFor(ctx, r, ref, OpActionStatus)
+	k, kerr := strconv.Atoi(strings.TrimPrefix(no, "#"))
+	p, roles, err := e.planRoles(ctx, r, ref, func(p *Plan) []Role {
+		if a := p.Action(k); kerr == nil && a != nil && a.ownedBy(p, r.actor.ID, r.isHR) {
+			return []Role{RoleOwner}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
+	}
+	a := p.Action(k)
+	if kerr != nil || a == nil {
+		return nil, Errorf(EINVALID, "err.no_item", no)
+	}
+	role, err := Authorize(roles, OpActionStatus)
+	if err != nil {
+		return nil, e.refusal(ctx, r, p, OpActionStatus)
 	}
 	if !p.Open() {
 		return nil, Errorf(ESTATE, "err.closed", p.Number)
 	}
-	k, err := strconv.Atoi(strings.TrimPrefix(no, "#"))
-	a := p.Action(k)
-	if err != nil || a == nil {
-		return nil, Errorf(EINVALID, "err.no_item", no)
-	}
 	old := a.Status
-	a.Status = st
-	a.DoneAt = zeroTime()
+	a.Status, a.DoneAt, a.DoneBy = st, zeroTime(), ""
 	if st == ActionDone {
-		a.DoneAt = r.now
+		a.DoneAt, a.DoneBy = r.now, r.actor.ID
 	}
-	return e.edited(ctx, r, p, role, "plan.action_status", string(old), string(st))
+	if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, "plan.action_status", string(old), string(st), "#"+itoa(a.No))}, nil); err != nil {
+		return nil, err
+	}
+	if role == RoleOwner && !hasRole(roles, RoleEmployee) && !hasRole(roles, RoleManager) && !hasRole(roles, RoleHR) && !hasRole(roles, RoleMentor) {
+		// A named owner outside the plan sees their action, not the plan.
+		return []Reply{r.text(r.tr("done.action_status", a.No, p.Number, enumText(r.loc, "action", string(st))))}, nil
+	}
+	return []Reply{r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR))}, nil
 }
