@@ -1,0 +1,174 @@
+package bot_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pipbot/pipbot/bot"
+)
+
+// TestGuideTwoProblems: the guide asks for another core problem after the
+// first one's goals; the second gets its own causes and goals, ranks after
+// the first, and the card shows each problem with its goals in rank order.
+func TestGuideTwoProblems(t *testing.T) {
+	w := newWorld(t)
+	w.say(mgr, "新建 <@u_emp>")
+	for _, line := range []string{"1", "季度销售额 50万 35万 元", "个人 客户跟进不及时", "完成",
+		"季度销售额 35万 50万 元 2个月", "完成"} {
+		w.say(mgr, line)
+	}
+	r := w.say(mgr, "客户投诉率 3% 8%")
+	mustContain(t, r, "核心问题 2", "当前：核心问题 2")
+	w.say(mgr, "环境 交接流程不清")
+	w.say(mgr, "完成")
+	w.say(mgr, "客户投诉率 8% 3% 2个月")
+	w.say(mgr, "完成")
+	w.say(mgr, "完成") // no third problem
+	w.say(mgr, "每日9:00站会 | 经理")
+	w.say(mgr, "产品培训 | 2026-12-31前 | HR | 培训预算 | 考试成绩")
+	w.say(mgr, "完成")
+	r = w.say(mgr, "默认")
+	p := w.plan(1)
+	if len(p.Problems) != 2 || p.Problems[1].Priority != 2 || len(p.Problems[1].Causes) != 1 || p.Problems[1].Causes[0].Dimension != bot.DimEnvironment {
+		t.Fatalf("problems = %+v", p.Problems)
+	}
+	if len(p.Goals) != 2 || p.Goals[0].Problem != 1 || p.Goals[1].Problem != 2 {
+		t.Fatalf("goals = %+v", p.Goals)
+	}
+	if a := p.Actions; len(a) != 2 || a[0].Kind() != bot.OwnerManager || a[0].When.Repeat != bot.RepeatDaily || a[0].When.Clock != "09:00" ||
+		a[1].Kind() != bot.OwnerHR || a[1].When.Repeat != bot.RepeatOnce || !a[1].When.By || a[1].Measure != "考试成绩" {
+		t.Fatalf("actions = %+v", a)
+	}
+	mustContain(t, r, "核心问题 1 · 优先级 1", "核心问题 2 · 优先级 2", "责任人：经理 王经理", "责任人：HR", "每天 09:00", "2026-12-31 周四前")
+	// Re-rank: problem 2 first; the card follows.
+	r = w.say(mgr, "问题 1 优先级 2 1")
+	got := text(r)
+	if i, j := strings.Index(got, "核心问题 2 · 优先级 1"), strings.Index(got, "核心问题 1 · 优先级 2"); i < 0 || j < 0 || i > j {
+		t.Fatalf("problem 2 is not shown first after re-ranking:\n%s", got)
+	}
+	if i, j := strings.Index(got, "1. 季度销售额"), strings.Index(got, "2. 客户投诉率"); i < j {
+		t.Errorf("goals are not shown under their problem in rank order:\n%s", got)
+	}
+	// Submitting needs causes and a goal for every problem.
+	w.say(mgr, "问题 1 新增 续约率 90% 70%")
+	r = w.say(mgr, "提交 1")
+	mustContain(t, r, "问题 3「续约率」的根本原因", "问题 3「续约率」的目标")
+	w.say(mgr, "problem 1 remove 3")
+	if n := len(w.plan(1).Problems); n != 2 {
+		t.Fatalf("%d problems after removing one", n)
+	}
+}
+
+// TestActionOwnersMarkDone: who may mark an action done is its owner, the
+// plan's manager or HR; a named owner outside the plan may mark theirs and
+// learns nothing more of the plan; the card's done buttons follow who reads.
+func TestActionOwnersMarkDone(t *testing.T) {
+	w := newWorld(t)
+	inActive(w)
+	w.say(mgr, "行动 1 添加 每周一对一 | 每周一 17:00前 | 经理")
+	w.say(mgr, "action 1 add product training | by 2026-12-31 | HR | budget | exam")
+	w.say(mgr, "action 1 add ride-along | every other Tuesday 10am | <@u_other>")
+	r := w.say(emp, "查看 1")
+	if got := doneButtons(r); !reflect.DeepEqual(got, []string{"1"}) {
+		t.Errorf("the employee's done buttons = %v, want only their own action 1", got)
+	}
+	r = w.say(mgr, "查看 1")
+	if got := doneButtons(r); !reflect.DeepEqual(got, []string{"1", "2", "3", "4"}) {
+		t.Errorf("the manager's done buttons = %v, want every action", got)
+	}
+	before := w.snap()
+	r = w.act(emp, "action.done", map[string]string{"plan": "1", "action": "2"}, nil)
+	mustContain(t, r, "只有")
+	if !reflect.DeepEqual(before, w.snap()) {
+		t.Fatal("a refused click changed the plan")
+	}
+	w.act(mgr, "action.done", map[string]string{"plan": "1", "action": "2"}, nil)
+	w.say(hr, "done 1 3")
+	r = w.say(other, "done 1 4")
+	mustContain(t, r, "Action 4 of plan #1 is now: done.")
+	if strings.Contains(text(r), "季度销售额") {
+		t.Errorf("a named owner outside the plan was shown the plan:\n%s", text(r))
+	}
+	w.refusedUnchanged(other, "done 1 1", "err.plan_not_found")
+	p := w.plan(1)
+	for no, by := range map[int]string{2: mgr.ID, 3: hr.ID, 4: other.ID} {
+		if a := p.Action(no); a.Status != bot.ActionDone || a.DoneBy != by || a.DoneAt.IsZero() {
+			t.Errorf("action %d = %+v, want done by %s", no, a, by)
+		}
+	}
+	if !hasAudit(w, "plan.action_status", "#4") {
+		t.Error("the named owner's change is not audited")
+	}
+}
+
+// TestTrackingLogPrivate: the manager and mentor write tracking notes, by
+// command or form; the manager, mentor and HR read them on the plan, the
+// employee never; the audit entry holds no text.
+func TestTrackingLogPrivate(t *testing.T) {
+	w := newWorld(t)
+	inDraft(w) // assigns the mentor
+	w.say(emp, "提交 1")
+	w.say(mgr, "批准 1")
+	w.say(emp, "确认 1")
+	r := w.say(mgr, "跟踪 1 本周完成3次客户模拟沟通")
+	mustContain(t, r, "员工不可见")
+	r = w.say(mgr, "track 1")
+	var form *bot.Form
+	for _, b := range r[0].Message.Blocks {
+		if f, ok := b.(bot.Form); ok {
+			form = &f
+		}
+	}
+	if form == nil || form.Action.ID != "plan.track" {
+		t.Fatalf("track without text gives no form: %s", text(r))
+	}
+	before := w.snap()
+	r = w.act(mentor, "plan.track", form.Action.Args, map[string]string{"text": "  "})
+	if r[0].Errors["text"] == "" || !reflect.DeepEqual(before, w.snap()) {
+		t.Fatalf("an empty note was not refused in place: %+v", r[0].Errors)
+	}
+	w.now = w.now.Add(7 * 24 * time.Hour)
+	w.act(mentor, "plan.track", form.Action.Args, map[string]string{"text": "辅导了开场白，进步明显"})
+	for _, reader := range []bot.Person{mgr, mentor, hr} {
+		mustContain(t, w.say(reader, "查看 1"), "本周完成3次客户模拟沟通", "辅导了开场白")
+	}
+	if got := text(w.say(emp, "查看 1")); strings.Contains(got, "模拟沟通") || strings.Contains(got, "开场白") || strings.Contains(got, "跟踪日志") {
+		t.Fatalf("the employee sees the tracking log:\n%s", got)
+	}
+	notes := 0
+	for _, n := range w.store.notes {
+		if n.Kind == bot.NoteTracking {
+			notes++
+		}
+	}
+	if notes != 2 {
+		t.Errorf("%d tracking notes stored, want 2", notes)
+	}
+	for _, a := range w.store.audit {
+		if a.Action == "plan.track" && (a.Detail != "" || a.From != "" || a.To != "") {
+			t.Errorf("a tracking audit entry holds text: %+v", a)
+		}
+	}
+	if !hasAudit(w, "plan.track", "") {
+		t.Error("tracking notes are not audited")
+	}
+}
+
+// doneButtons lists the action numbers of the "mark done" buttons.
+func doneButtons(replies []bot.Reply) []string {
+	var out []string
+	for _, r := range replies {
+		for _, b := range r.Message.Blocks {
+			if bs, ok := b.(bot.Buttons); ok {
+				for _, x := range bs {
+					if x.Action.ID == "action.done" {
+						out = append(out, x.Action.Args["action"])
+					}
+				}
+			}
+		}
+	}
+	return out
+}
