@@ -31,6 +31,7 @@ var msgTables = map[string]msg{
 	"form.action_measure": {"评估指标", "Evaluation metric"},
 	"ph.action_measure":   {"每周拜访记录数", "visits logged per week"},
 
+	"btn.track":           {"跟踪记录", "Tracking note"},
 	"track.form_title":    {"计划 #%d · %s 的跟踪日志", "Plan #%d · tracking log for %s"},
 	"track.text":          {"本次跟踪记录（进展、问题、辅导措施）", "This tracking note (progress, issues, coaching)"},
 	"track.ph_text":       {"本周完成3次客户模拟沟通，问题解决正确率提升至70%", "Three client role-plays this week; right answers up to 70%"},

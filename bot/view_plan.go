@@ -157,6 +157,9 @@ func planButtons(l Locale, p *Plan, roles []Role) Buttons {
 		if can(OpReview) && p.Status == StatusActive {
 			b = append(b, btn("btn.review", "plan.review", StyleDefault), btn("btn.interview", "interview.book", StyleDefault))
 		}
+		if can(OpTrack) {
+			b = append(b, btn("btn.track", "plan.track", StyleDefault))
+		}
 		if can(OpClose) && p.Status == StatusActive && p.Pending == nil {
 			b = append(b, btn("btn.close", "plan.close", StyleDefault))
 		}
