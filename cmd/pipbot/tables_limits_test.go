@@ -23,16 +23,7 @@ import (
 func TestFullPlanTablesFit(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
-	cfg := config.Default()
-	cfg.DB = storagetest.SQLite(t)
-	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler), withClock(func() time.Time { return now }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := seedDemo(ctx, a.db, demoPeople(), now); err != nil {
-		t.Fatal(err)
-	}
+	a := demoApp(t, now)
 	long := func(s string, n int) string { return strings.Repeat(s, n) }
 	p := &bot.Plan{Tenant: demoTenant, Platform: bot.PlatformLark, EmployeeID: "zhangsan", ManagerID: "wang", CreatedBy: "zhangsan",
 		EmployeeType: bot.TypeUnderPerformer, Status: bot.StatusActive, Cycle: 1, Start: bot.DateOnly(now), End: bot.DateOnly(now.AddDate(0, 3, 0)),
@@ -84,4 +75,21 @@ func TestFullPlanTablesFit(t *testing.T) {
 			t.Errorf("the Slack message lost %q", want)
 		}
 	}
+}
+
+// demoApp is pipbot on a fresh SQLite database holding the demo
+// organisation, its clock standing at now.
+func demoApp(t *testing.T, now time.Time) *app {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DB = storagetest.SQLite(t)
+	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler), withClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	if err := seedDemo(context.Background(), a.db, demoPeople(), now); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
