@@ -60,7 +60,7 @@ func (e *Engine) cmdGap(ctx context.Context, r *request, args []string) ([]Reply
 
 // cmdCause adds or removes a root cause of a core problem (the most urgent
 // one unless named): "cause 12 人 跟进不及时", "原因 12 问题2 环境 …",
-// "cause 12 remove 2", "cause 12 p2 remove 1".
+// "cause 12 remove 2", "cause 12 problem 2 remove 1".
 func (e *Engine) cmdCause(ctx context.Context, r *request, args []string) ([]Reply, error) {
 	ref, rest, err := planArg(args)
 	if err != nil {

@@ -97,19 +97,20 @@ func (p *Plan) defaultProblem() int {
 }
 
 // problemArg reads an optional problem selector at the start of words:
-// "问题2", "问题 2", "problem 2", "P2". It returns the problem number (0 when
-// there is none) and the remaining words.
+// "问题2", "问题 2", "problem 2", "problem2". It returns the problem number
+// (0 when there is none) and the remaining words. "P2" is not one: metrics
+// such as "P99 延迟" start that way.
 func problemArg(words []string) (int, []string) {
 	if len(words) == 0 {
 		return 0, words
 	}
 	w := strings.ToLower(words[0])
-	for _, prefix := range []string{"核心问题", "问题", "problem", "p"} {
+	for _, prefix := range []string{"核心问题", "问题", "problem"} {
 		if !strings.HasPrefix(w, prefix) {
 			continue
 		}
 		num := strings.TrimPrefix(strings.TrimPrefix(w, prefix), "#")
-		if num == "" && len(words) > 1 && prefix != "p" {
+		if num == "" && len(words) > 1 {
 			if n, err := strconv.Atoi(strings.TrimPrefix(words[1], "#")); err == nil && n > 0 {
 				return n, words[2:]
 			}

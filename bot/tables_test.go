@@ -172,3 +172,48 @@ func doneButtons(replies []bot.Reply) []string {
 	}
 	return out
 }
+
+// TestCreateFormTables: the one-form draft takes a second core problem
+// and the first action's owner, time node and metric; each wrong input is
+// named in place, in the reader's language, and nothing is stored until
+// all are right.
+func TestCreateFormTables(t *testing.T) {
+	w := newWorld(t)
+	values := map[string]string{"employee": emp.ID, "type": "under_performer",
+		"gap_metric": "季度销售额", "gap_target": "50万", "gap_actual": "35万", "cause_dim": "person", "cause_text": "跟进不及时",
+		"goal_metric": "季度销售额", "goal_baseline": "35万", "goal_target": "50万", "goal_deadline": "2027-01-31",
+		"gap_metric2": "客户投诉率", "cause_dim2": "environment",
+		"action_what": "站会", "action_when": "每周八", "action_owner": "boss", "action_measure": "出勤"}
+	before := w.snap()
+	r := w.act(hr, "plan.create", nil, values)
+	for _, f := range []string{"gap_target2", "gap_actual2", "cause_text2", "goal_metric2", "goal_deadline2", "action_when", "action_owner"} {
+		if r[0].Errors[f] == "" {
+			t.Errorf("no error for %s: %v", f, r[0].Errors)
+		}
+	}
+	for _, f := range []string{"gap_metric", "goal_deadline", "action_what", "gap_metric2"} {
+		if r[0].Errors[f] != "" {
+			t.Errorf("an error for the right input %s: %s", f, r[0].Errors[f])
+		}
+	}
+	if got := r[0].Errors["action_when"]; !strings.Contains(got, "Cannot read the time node") {
+		t.Errorf("the time node's error is not in HR's English: %q", got)
+	}
+	if !reflect.DeepEqual(before, w.snap()) {
+		t.Fatal("an invalid form stored something")
+	}
+	values["gap_target2"], values["gap_actual2"], values["cause_text2"] = "3%", "8%", "交接不清"
+	values["goal_metric2"], values["goal_baseline2"], values["goal_target2"], values["goal_deadline2"] = "客户投诉率", "8%", "3%", "2027-01-31"
+	values["action_when"], values["action_owner"] = "每个工作日 9:00", "manager"
+	r = w.act(hr, "plan.create", nil, values)
+	if strings.HasPrefix(text(r), "⚠️") {
+		t.Fatalf("valid form refused: %s", text(r))
+	}
+	p := w.plan(1)
+	if len(p.Problems) != 2 || p.Problems[1].Causes[0].Dimension != bot.DimEnvironment || p.Goals[1].Problem != 2 {
+		t.Fatalf("problems %+v goals %+v", p.Problems, p.Goals)
+	}
+	if a := p.Actions[0]; a.Kind() != bot.OwnerManager || a.When.Repeat != bot.RepeatWorkdays || a.Measure != "出勤" {
+		t.Fatalf("action = %+v", a)
+	}
+}

@@ -62,9 +62,21 @@ func TestSlackPlanTables(t *testing.T) {
 	s.slash("UMGR", "track 1 three client role-plays this week")
 	s.awaitMessage(mgrDM, sent, "员工不可见")
 
+	// The second note, through the modal.
+	s.slash("UMGR", "track 1")
+	if v := s.modal("UMGR"); !bytes.Contains(v.JSON, []byte(`"block_id":"text"`)) {
+		t.Fatalf("track without text opened no note form: %s", v.JSON)
+	}
+	s.submit("UMGR", map[string]map[string]any{"text": text("coached the opening pitch")})
+	eventually(t, "the second tracking note", func() bool {
+		marks, _ := s.a.db.LastTracking(ctx, e2eTenant)
+		notes, _ := s.a.db.Notes(ctx, e2eTenant, p.ID)
+		return len(marks) == 1 && !marks[0].Last.IsZero() && len(notes) == 2 && notes[1].Text == "coached the opening pitch" && notes[1].AuthorID == "UMGR"
+	})
+
 	sent = len(s.fake.Messages())
 	s.slash("UHR", "show 1")
-	s.awaitMessage(hrDM, sent, "role-plays", "核心问题 2")
+	s.awaitMessage(hrDM, sent, "role-plays", "opening pitch", "核心问题 2")
 	s.slash("UMGR", "show 1")
 	mgrCard := s.awaitMessage(mgrDM, sent, "核心问题 1 · 优先级 1", "核心问题 2 · 优先级 2", "责任人：经理 王经理", "责任人：HR", "pip:action.done")
 	s.slash("UEMP", "show 1")
@@ -90,7 +102,7 @@ func TestSlackPlanTables(t *testing.T) {
 	// Nothing the employee was ever sent holds the tracking note.
 	time.Sleep(200 * time.Millisecond)
 	for _, m := range s.fake.Messages() {
-		if m.Channel == empDM && (bytes.Contains(m.Blocks, []byte("role-plays")) || bytes.Contains([]byte(m.Text), []byte("role-plays"))) {
+		if m.Channel == empDM && (bytes.Contains(m.Blocks, []byte("role-plays")) || bytes.Contains(m.Blocks, []byte("opening pitch")) || bytes.Contains([]byte(m.Text), []byte("role-plays"))) {
 			t.Errorf("the employee was sent the tracking note: %s", m.Blocks)
 		}
 	}
