@@ -82,6 +82,8 @@ func TestBadInput(t *testing.T) {
 		{"cause: unknown problem", inDraft, mgr, "原因 1 问题5 个人 沟通不足", "cause 1 problem 5 person poor handover", "err.no_problem"},
 		{"goal: unknown problem", inDraft, mgr, "目标 1 问题5 投诉率 8% 3% 2个月", "goal 1 problem 5 complaints 8% 3% 2months", "err.no_problem"},
 		{"action: bad time node", inActive, mgr, "行动 1 添加 复盘 | 每周八 17:00", "action 1 add review | every Funday 5pm", "err.bad_time_node"},
+		{"action: remove a missing one", inActive, mgr, "行动 1 删除 9", "action 1 remove 9", "err.no_item"},
+		{"action: remove by the mentor", inActive, mentor, "行动 1 删除 1", "action 1 remove 1", "err.forbidden_op"},
 		{"action: past date", inActive, mgr, "行动 1 添加 培训 | 2020-01-01", "action 1 add training | 2020-01-01", "err.date_past"},
 		{"action: unknown owner", inActive, mgr, "行动 1 添加 陪访 | 每周一 | <@u_ghost>", "action 1 add ride-along | every Monday | <@u_ghost>", "err.unknown_person"},
 		{"done: not the owner", withMgrAction, emp, "完成 1 2", "done 1 2", "err.forbidden_op"},

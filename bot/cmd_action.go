@@ -2,13 +2,14 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// cmdAction adds, edits or changes the status of an action:
+// cmdAction adds, edits, removes or changes the status of an action:
 // "action 12 add 更新拜访记录 | 每周五 17:00前 | 经理", "action 12 edit 2 <spec>",
-// "action 12 done 2", "行动 12 开始 2", "action 12 delay 3".
+// "action 12 remove 2", "action 12 done 2", "行动 12 开始 2", "action 12 delay 3".
 func (e *Engine) cmdAction(ctx context.Context, r *request, args []string) ([]Reply, error) {
 	ref, rest, err := planArg(args)
 	if err != nil {
@@ -19,6 +20,9 @@ func (e *Engine) cmdAction(ctx context.Context, r *request, args []string) ([]Re
 	}
 	if st, ok := parseActionStatus(rest[0]); ok && len(rest) == 2 {
 		return e.setActionStatus(ctx, r, ref, rest[1], st)
+	}
+	if len(rest) == 2 && isWord(rest[0], "remove", "delete", "删除", "移除") {
+		return e.removeAction(ctx, r, ref, rest[1])
 	}
 	edit := 0
 	switch {
@@ -56,6 +60,23 @@ func (e *Engine) cmdAction(ctx context.Context, r *request, args []string) ([]Re
 	a.No = nextActionNo(p)
 	p.Actions = append(p.Actions, a)
 	return e.edited(ctx, r, p, role, "plan.action_add", "", strconv.Itoa(a.No))
+}
+
+// removeAction drops an action: "行动 12 删除 2"; the others keep their numbers.
+func (e *Engine) removeAction(ctx context.Context, r *request, ref, no string) ([]Reply, error) {
+	p, role, err := e.planFor(ctx, r, ref, OpActionAdd)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Open() {
+		return nil, Errorf(ESTATE, "err.closed", p.Number)
+	}
+	k, err := strconv.Atoi(strings.TrimPrefix(no, "#"))
+	if err != nil || p.Action(k) == nil {
+		return nil, Errorf(EINVALID, "err.no_item", no)
+	}
+	p.Actions = slices.DeleteFunc(p.Actions, func(a Action) bool { return a.No == k })
+	return e.edited(ctx, r, p, role, "plan.action_remove", "#"+itoa(k), "")
 }
 
 // checkOwner refuses an action owned by someone the tenant does not know,

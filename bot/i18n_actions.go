@@ -14,6 +14,7 @@ var msgActions = map[string]msg{
 	"act.plan.action_add":      {"添加行动", "added an action"},
 	"act.plan.action_status":   {"更新行动状态", "changed an action's status"},
 	"act.plan.action_edit":     {"修改行动", "edited an action"},
+	"act.plan.action_remove":   {"删除行动", "removed an action"},
 	"act.plan.problem_add":     {"添加核心问题", "added a core problem"},
 	"act.plan.problem_rank":    {"调整核心问题优先级", "re-ranked a core problem"},
 	"act.plan.problem_remove":  {"删除核心问题", "removed a core problem"},

@@ -101,6 +101,14 @@ func TestActionOwnersMarkDone(t *testing.T) {
 	if !hasAudit(w, "plan.action_status", "#4") {
 		t.Error("the named owner's change is not audited")
 	}
+	w.say(mgr, "行动 1 删除 3")
+	if p := w.plan(1); p.Action(3) != nil || len(p.Actions) != 3 {
+		t.Errorf("action 3 not removed: %+v", p.Actions)
+	}
+	w.say(mgr, "action 1 add weekly review | every Friday 17:00")
+	if a := w.plan(1).Action(5); a == nil || a.What != "weekly review" {
+		t.Errorf("a new action is not numbered after the highest: %+v", w.plan(1).Actions)
+	}
 }
 
 // TestTrackingLogPrivate: the manager and mentor write tracking notes, by
