@@ -152,7 +152,7 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 	}
 	done := len(words) == 1 && isWord(words[0], doneWords...)
 	step, cur := g.Step, g.Problem
-	next, ack, err := e.applyStep(r, p, g, words, text, done)
+	next, ack, err := e.applyStep(ctx, r, p, g, words, text, done)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 // applyStep changes p for one answer. It returns the next step ("" when the
 // guide is finished) and a short acknowledgment of what was recorded; it
 // moves g to the core problem the next answers are about.
-func (e *Engine) applyStep(r *request, p *Plan, g *guide, words []string, text string, done bool) (string, string, error) {
+func (e *Engine) applyStep(ctx context.Context, r *request, p *Plan, g *guide, words []string, text string, done bool) (string, string, error) {
 	cur := g.Problem
 	if cur == 0 || p.Problem(cur) == nil {
 		cur = p.defaultProblem()
@@ -202,7 +202,7 @@ func (e *Engine) applyStep(r *request, p *Plan, g *guide, words []string, text s
 			// Not a problem: the first action, typed straight away.
 			if _, aerr := parseAction(text, r.now, r.tz); aerr == nil || strings.Contains(text, "|") {
 				g.Step = stepAction
-				return e.applyStep(r, p, g, words, text, false)
+				return e.applyStep(ctx, r, p, g, words, text, false)
 			}
 		}
 		if err != nil {
@@ -263,6 +263,9 @@ func (e *Engine) applyStep(r *request, p *Plan, g *guide, words []string, text s
 		}
 		a, err := parseAction(text, r.now, r.tz)
 		if err != nil {
+			return "", "", err
+		}
+		if err := e.checkOwner(ctx, p, a); err != nil {
 			return "", "", err
 		}
 		a.No = nextActionNo(p)

@@ -179,8 +179,9 @@ func parseDeadline(s string, now time.Time, tz *time.Location) (time.Time, bool)
 // what, then when (a date or a cadence), resources and measure, in that
 // order, all optional but what. The owner (员工, 经理, HR or a mention;
 // the employee when none is given) may stand in any part after the first.
-// Without a when part, a cadence that opens the text is read as the time
-// node ("每周五17:00前更新拜访记录"). Errors name the part that is wrong.
+// A cadence that opens the text ("每周五17:00前更新拜访记录") is the time node
+// when no part after it reads as one; the parts then are resources and
+// metric. Errors name the part that is wrong.
 func parseAction(text string, now time.Time, tz *time.Location) (Action, error) {
 	parts := splitPipes(text)
 	if parts[0] == "" {
@@ -198,14 +199,21 @@ func parseAction(text string, now time.Time, tz *time.Location) (Action, error) 
 	if len(rest) > 3 {
 		return Action{}, fieldErr("action_what", "err.action_format")
 	}
-	if len(rest) > 0 && rest[0] != "" {
+	lead, led := leadingTimeNode(a.What, now, tz)
+	switch {
+	case len(rest) > 0 && rest[0] != "":
 		t, err := parseWhen(rest[0], now, tz)
+		if err != nil && led && len(rest) < 3 {
+			// The text gave the time node; the parts are resources and metric.
+			a.When, rest = lead, append([]string{""}, rest...)
+			break
+		}
 		if err != nil {
 			return Action{}, err
 		}
 		a.When = t
-	} else if t, ok := leadingTimeNode(a.What, now, tz); ok {
-		a.When = t
+	case led:
+		a.When = lead
 	}
 	if len(rest) > 1 {
 		a.Resources = rest[1]

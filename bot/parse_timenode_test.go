@@ -93,6 +93,10 @@ func TestParseActionTable(t *testing.T) {
 	if err != nil || a.Kind() != OwnerEmployee || a.When.Repeat != RepeatWeekly || a.When.Clock != "17:00" || !a.When.By || a.What != "每周五17:00前更新拜访记录" {
 		t.Errorf("cadence in the text: %+v, %v", a, err)
 	}
+	a, err = parseAction("每周五17:00前更新拜访记录 | CRM 权限 | 拜访数", now, sh)
+	if err != nil || a.When.Repeat != RepeatWeekly || a.Resources != "CRM 权限" || a.Measure != "拜访数" {
+		t.Errorf("cadence in the text, then resources and metric: %+v, %v", a, err)
+	}
 	a, err = parseAction("每日9:00站会 | 经理", now, sh)
 	if err != nil || a.Kind() != OwnerManager || a.When.Repeat != RepeatDaily || a.When.Clock != "09:00" {
 		t.Errorf("owner as the second part: %+v, %v", a, err)

@@ -225,3 +225,36 @@ func TestCreateFormTables(t *testing.T) {
 		t.Fatalf("action = %+v", a)
 	}
 }
+
+// TestGuideTablesInEnglish: the same tables typed in English, with a bad
+// time node and an unknown owner explained in English and nothing lost.
+func TestGuideTablesInEnglish(t *testing.T) {
+	w := newWorld(t)
+	for _, line := range []string{"new", "2", "quarterly sales 500000 350000 CNY", "person slow follow-up", "done",
+		"quarterly sales 350000 500000 CNY 2months", "done", "complaint rate 3% 8%"} {
+		w.say(empEN, line)
+	}
+	r := w.say(empEN, "environment unclear handover")
+	mustContain(t, r, "Now: core problem 2")
+	for _, line := range []string{"done", "complaint rate 8% 3% 2months", "done", "done"} {
+		w.say(empEN, line)
+	}
+	r = w.say(empEN, "stand-up | every Funday 9am | manager")
+	mustContain(t, r, literal(bot.LocaleEN, "err.bad_time_node"))
+	r = w.say(empEN, "ride-along | every other Tuesday 10am | <@u_ghost>")
+	if !strings.HasPrefix(text(r), "⚠️") {
+		t.Errorf("an action owned by someone unknown was accepted:\n%s", text(r))
+	}
+	w.say(empEN, "stand-up | every working day 9:00 | manager")
+	w.say(empEN, "every Friday by 5pm update the visit log | CRM access | visits")
+	w.say(empEN, "done")
+	r = w.say(empEN, "ok")
+	p := w.plan(1)
+	if len(p.Problems) != 2 || len(p.GoalsOf(2)) != 1 || len(p.Actions) != 2 {
+		t.Fatalf("problems %+v goals %+v actions %+v", p.Problems, p.Goals, p.Actions)
+	}
+	if a := p.Actions[1]; a.Kind() != bot.OwnerEmployee || a.When.Repeat != bot.RepeatWeekly || !a.When.By || a.When.Clock != "17:00" || a.Resources != "CRM access" || a.Measure != "visits" {
+		t.Errorf("the second action: %+v", a)
+	}
+	mustContain(t, r, "Core problem 2 · priority 2", "owner: manager 王经理", "every working day 09:00", "every Friday by 17:00")
+}
