@@ -54,12 +54,40 @@ func (e *Engine) cmdAction(ctx context.Context, r *request, args []string) ([]Re
 			return nil, Errorf(EINVALID, "err.no_item", itoa(edit))
 		}
 		a.No, a.Status, a.DoneAt, a.DoneBy = old.No, old.Status, old.DoneAt, old.DoneBy
+		before := *old
 		*old = a
-		return e.edited(ctx, r, p, role, "plan.action_edit", "", "#"+itoa(a.No))
+		replies, err := e.edited(ctx, r, p, role, "plan.action_edit", "", "#"+itoa(a.No))
+		if err == nil && (before.Kind() != OwnerPerson || before.Owner != a.Owner) {
+			replies = append(replies, e.tellOwner(ctx, r, p, a)...)
+		}
+		return replies, err
 	}
 	a.No = nextActionNo(p)
 	p.Actions = append(p.Actions, a)
-	return e.edited(ctx, r, p, role, "plan.action_add", "", strconv.Itoa(a.No))
+	replies, err := e.edited(ctx, r, p, role, "plan.action_add", "", strconv.Itoa(a.No))
+	if err == nil {
+		replies = append(replies, e.tellOwner(ctx, r, p, a)...)
+	}
+	return replies, err
+}
+
+// tellOwner tells a person named as an action's owner what they were given
+// and how to mark it done, one-to-one. They need not be on the plan, so the
+// message names neither its employee nor anything else of it.
+func (e *Engine) tellOwner(ctx context.Context, r *request, p *Plan, a Action) []Reply {
+	if a.Kind() != OwnerPerson || a.Owner == r.actor.ID {
+		return nil
+	}
+	l, _ := e.prefs(e.person(ctx, p.Tenant, a.Owner))
+	when := a.When.String(l)
+	if when == "" {
+		when = "-"
+	}
+	done := Button{Label: T(l, "btn.action_done", a.No), Style: StylePrimary,
+		Action: ActionRef{ID: "action.done", Args: map[string]string{"plan": itoa(p.Number), "action": itoa(a.No)}}}
+	m := Message{Title: T(l, "owner.assigned_title", p.Number), Color: ColorBlue, Blocks: []Block{
+		Text{Body: T(l, "owner.assigned", e.name(ctx, p.Tenant, r.actor.ID), a.What, when, p.Number, a.No)}, Buttons{done}}}
+	return []Reply{{To: a.Owner, Private: true, Key: notifyKey(p, "owner:"+itoa(a.No), a.Owner), Message: m}}
 }
 
 // removeAction drops an action: "行动 12 删除 2"; the others keep their numbers.

@@ -69,8 +69,21 @@ func TestActionOwnersMarkDone(t *testing.T) {
 	inActive(w)
 	w.say(mgr, "行动 1 添加 每周一对一 | 每周一 17:00前 | 经理")
 	w.say(mgr, "action 1 add product training | by 2026-12-31 | HR | budget | exam")
-	w.say(mgr, "action 1 add ride-along | every other Tuesday 10am | <@u_other>")
-	r := w.say(emp, "查看 1")
+	r := w.say(mgr, "action 1 add ride-along | every other Tuesday 10am | <@u_other>")
+	var told []bot.Reply
+	for _, x := range r {
+		if x.To == other.ID {
+			told = append(told, x)
+		}
+	}
+	if len(told) != 1 || !told[0].Private || !reflect.DeepEqual(doneButtons(told), []string{"4"}) {
+		t.Fatalf("the named owner was not told one-to-one with a done button: %+v", told)
+	}
+	mustContain(t, told, "王经理 made you the owner of an action: ride-along (time node: every 2 weeks on Tuesday 10:00)", "done 1 4")
+	if got := text(told); strings.Contains(got, "张三") || strings.Contains(got, "季度销售额") {
+		t.Errorf("the named owner was told about the plan itself:\n%s", got)
+	}
+	r = w.say(emp, "查看 1")
 	if got := doneButtons(r); !reflect.DeepEqual(got, []string{"1"}) {
 		t.Errorf("the employee's done buttons = %v, want only their own action 1", got)
 	}
