@@ -11,8 +11,9 @@ import (
 // guide is a guided plan creation in progress. The draft itself is saved
 // after every step, so nothing typed is lost if the guide is abandoned.
 type guide struct {
-	Plan int    `json:"plan"`
-	Step string `json:"step"`
+	Plan    int    `json:"plan"`
+	Step    string `json:"step"`
+	Problem int    `json:"problem,omitempty"` // the core problem causes and goals are written for
 }
 
 // Steps of the guided creation, in order.
@@ -21,6 +22,7 @@ const (
 	stepGap    = "gap"
 	stepCause  = "cause"
 	stepGoal   = "goal"
+	stepMore   = "more" // another core problem, or on to the actions
 	stepAction = "action"
 	stepEnd    = "end"
 )
@@ -64,6 +66,9 @@ func (e *Engine) guidePrompt(r *request, g *guide, intro string) Message {
 	if intro != "" {
 		m.Blocks = append(m.Blocks, Text{Body: intro})
 	}
+	if (g.Step == stepCause || g.Step == stepGoal) && g.Problem > 0 {
+		m.Blocks = append(m.Blocks, Context(r.tr("guide.for_problem", g.Problem)))
+	}
 	m.Blocks = append(m.Blocks, Text{Body: r.tr("guide." + g.Step)})
 	answer := func(label, value string) Button {
 		return Button{Label: label, Action: ActionRef{ID: "guide.answer", Args: map[string]string{"value": value}}}
@@ -75,7 +80,7 @@ func (e *Engine) guidePrompt(r *request, g *guide, intro string) Message {
 			answer(enumText(r.loc, "type", string(TypeHighPotential)), string(TypeHighPotential)),
 			answer(enumText(r.loc, "type", string(TypeNewHire)), string(TypeNewHire)),
 		})
-	case stepCause, stepGoal, stepAction:
+	case stepCause, stepGoal, stepMore, stepAction:
 		m.Blocks = append(m.Blocks, Buttons{answer(r.tr("btn.next_step"), "done")})
 	case stepEnd:
 		m.Blocks = append(m.Blocks, Buttons{answer(r.tr("btn.keep_default"), "ok")})
@@ -146,7 +151,8 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 		return nil, Errorf(ESTATE, "err.not_draft", p.Number)
 	}
 	done := len(words) == 1 && isWord(words[0], doneWords...)
-	next, ack, err := e.applyStep(r, p, g.Step, words, text, done)
+	step, cur := g.Step, g.Problem
+	next, ack, err := e.applyStep(ctx, r, p, g, words, text, done)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +167,7 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 		}
 		return []Reply{r.text(r.tr("guide.finished", p.Number)), r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR))}, nil
 	}
-	if next != g.Step {
+	if next != step || g.Problem != cur {
 		g.Step = next
 		if err := e.saveGuide(ctx, r, g); err != nil {
 			return nil, err
@@ -171,9 +177,14 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 }
 
 // applyStep changes p for one answer. It returns the next step ("" when the
-// guide is finished) and a short acknowledgment of what was recorded.
-func (e *Engine) applyStep(r *request, p *Plan, step string, words []string, text string, done bool) (string, string, error) {
-	switch step {
+// guide is finished) and a short acknowledgment of what was recorded; it
+// moves g to the core problem the next answers are about.
+func (e *Engine) applyStep(ctx context.Context, r *request, p *Plan, g *guide, words []string, text string, done bool) (string, string, error) {
+	cur := g.Problem
+	if cur == 0 || p.Problem(cur) == nil {
+		cur = p.defaultProblem()
+	}
+	switch g.Step {
 	case stepType:
 		t, ok := parseType(strings.Join(words, ""))
 		if !ok {
@@ -182,16 +193,37 @@ func (e *Engine) applyStep(r *request, p *Plan, step string, words []string, tex
 		p.EmployeeType = t
 		p.End = p.Start.AddDate(0, 0, t.CycleDays())
 		return stepGap, r.tr("guide.ok_type", enumText(r.loc, "type", string(t)), formatDate(r.loc, p.End)), nil
-	case stepGap:
+	case stepGap, stepMore:
+		if g.Step == stepMore && (done || len(words) == 1 && isWord(words[0], skipWords...)) {
+			return stepAction, "", nil
+		}
 		gap, err := parseGap(words)
+		if err != nil && g.Step == stepMore {
+			// Not a problem: the first action, typed straight away.
+			if _, aerr := parseAction(text, r.now, r.tz); aerr == nil || strings.Contains(text, "|") {
+				g.Step = stepAction
+				return e.applyStep(ctx, r, p, g, words, text, false)
+			}
+		}
 		if err != nil {
 			return "", "", err
 		}
-		p.Gap = gap
-		return stepCause, r.tr("guide.ok_gap", gapLine(r.loc, gap)), nil
+		if g.Step == stepGap && cur != 0 {
+			p.Problem(cur).Gap = gap // the first problem, typed again
+		} else if len(p.Problems) >= maxProblems {
+			return "", "", Errorf(EINVALID, "err.too_many_problems", maxProblems)
+		} else {
+			cur = p.addProblem(gap).No
+		}
+		g.Problem = cur
+		return stepCause, r.tr("guide.ok_gap", cur, gapLine(r.loc, gap)), nil
 	case stepCause:
+		pr := p.Problem(cur)
+		if pr == nil {
+			return stepGap, "", nil
+		}
 		if done {
-			if len(p.Causes) == 0 {
+			if len(pr.Causes) == 0 {
 				return "", "", Errorf(EINVALID, "err.need_cause")
 			}
 			return stepGoal, "", nil
@@ -200,20 +232,20 @@ func (e *Engine) applyStep(r *request, p *Plan, step string, words []string, tex
 		if err != nil {
 			return "", "", err
 		}
-		p.Causes = append(p.Causes, c)
-		return stepCause, r.tr("guide.ok_cause", len(p.Causes)), nil
+		pr.Causes = append(pr.Causes, c)
+		return stepCause, r.tr("guide.ok_cause", len(pr.Causes)), nil
 	case stepGoal:
 		if done {
-			if len(p.Goals) == 0 {
+			if len(p.GoalsOf(cur)) == 0 {
 				return "", "", Errorf(EINVALID, "err.need_goal")
 			}
-			return stepAction, "", nil
+			return stepMore, "", nil
 		}
 		gl, err := parseGoal(words, r.now, r.tz)
 		if err != nil {
 			return "", "", err
 		}
-		gl.No = nextGoalNo(p)
+		gl.No, gl.Problem = nextGoalNo(p), cur
 		p.Goals = append(p.Goals, gl)
 		if gl.Deadline.After(p.End) {
 			// The end date is chosen in the last step; until then it
@@ -231,6 +263,9 @@ func (e *Engine) applyStep(r *request, p *Plan, step string, words []string, tex
 		}
 		a, err := parseAction(text, r.now, r.tz)
 		if err != nil {
+			return "", "", err
+		}
+		if err := e.checkOwner(ctx, p, a); err != nil {
 			return "", "", err
 		}
 		a.No = nextActionNo(p)
