@@ -178,13 +178,8 @@ func slackDM(t *testing.T, base, user, text string) {
 		"event_id": "Ev" + id, "event_time": time.Now().Unix(),
 		"event": map[string]any{"type": "message", "channel_type": "im", "channel": "D" + user, "user": user,
 			"text": text, "ts": fmt.Sprintf("%d.%06d", time.Now().Unix(), time.Now().Nanosecond()/1000), "client_msg_id": "c" + id}})
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(e2eSigningSecret))
-	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
 	req, _ := http.NewRequest(http.MethodPost, base+"/slack/events", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	req.Header = slackSigned(body, time.Now())
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -193,6 +188,19 @@ func slackDM(t *testing.T, base, user, text string) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("POST /slack/events from %s = %d", user, resp.StatusCode)
 	}
+}
+
+// slackSigned is the headers of a JSON Events API request whose body Slack
+// signed with e2eSigningSecret at ts.
+func slackSigned(body []byte, ts time.Time) http.Header {
+	unix := strconv.FormatInt(ts.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(e2eSigningSecret))
+	fmt.Fprintf(mac, "v0:%s:%s", unix, body)
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Slack-Request-Timestamp", unix)
+	h.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	return h
 }
 
 // servedMetrics lists the sample names of a Prometheus text exposition
