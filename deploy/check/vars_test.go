@@ -25,6 +25,7 @@ var probes = map[string]string{
 	"PIPBOT_HR":               "slack:UPROBEHR",
 	"PIPBOT_RULES":            "/etc/pipbot/probe-rules.yaml",
 	"PIPBOT_CALENDAR":         "/etc/pipbot/probe-calendar.yaml",
+	"PIPBOT_HOLIDAYS":         "/etc/pipbot/probe-holidays.yaml",
 	"PIPBOT_ORG":              "",
 	"SLACK_BOT_TOKEN":         "xoxb-probe-bot-token",
 	"SLACK_SIGNING_SECRET":    "probe-signing-secret",
