@@ -13,11 +13,14 @@ import (
 // deadline by more than the lookback, not due beyond the horizon, and with
 // a deadline after their due time.
 type wants struct {
-	rn   *run
-	rows []bot.Reminder
+	rn     *run
+	spread time.Duration // the rules' spread window
+	rows   []bot.Reminder
 }
 
+// add keeps r, spread over the window, if it falls within the run's.
 func (w *wants) add(r bot.Reminder) {
+	spread(&r, w.spread)
 	if r.ExpiresAt.After(r.DueAt) && r.ExpiresAt.After(w.rn.from) && !r.DueAt.After(w.rn.to) {
 		w.rows = append(w.rows, r)
 	}
@@ -47,7 +50,7 @@ func (pl *Planner) planRows(rn *run, p *bot.Plan, ivs []bot.Interview, latest st
 		return nil
 	}
 	r := pl.rules.of(p.Tenant)
-	w := &wants{rn: rn}
+	w := &wants{rn: rn, spread: r.spread}
 	base := bot.Reminder{Tenant: p.Tenant, Platform: p.Platform, PlanID: p.ID, Subject: planSubject(p.ID),
 		Status: bot.ReminderPending, CreatedAt: rn.now}
 	if p.Tracking() {

@@ -43,6 +43,11 @@ func newPlanWorld(t *testing.T, db *storage.DB, tenant string, rules scheduler.R
 		t.Fatal(err)
 	}
 	w.cal = cal
+	// Most worlds read exact send times off the calendar: they plan without
+	// the default spread, which has tests of its own (spread_test.go).
+	if rules.Spread == scheduler.DefaultRules().Spread {
+		rules.Spread = "0s"
+	}
 	book, err := scheduler.NewRuleBook(scheduler.DefaultRules(), map[string]scheduler.Rules{tenant: rules})
 	if err != nil {
 		t.Fatal(err)
