@@ -93,7 +93,7 @@ func (j *Jobs) RunJob(ctx context.Context, w io.Writer, name string, at time.Tim
 // previewJob prints each reminder of kinds that would go out at at, with
 // the first line of its message, and a one-line summary.
 func (j *Jobs) previewJob(ctx context.Context, w io.Writer, at time.Time, kinds []bot.ReminderKind) error {
-	rs, err := j.wantedAt(ctx, at, dueAt(at, kinds))
+	rs, err := j.wantedAt(ctx, at, dueAt(at, j.Planner.rules.maxSpread(), kinds))
 	if err != nil {
 		return err
 	}

@@ -97,12 +97,16 @@ func (pl *Planner) weeklyRows(w *wants, r compiled, p *bot.Plan, base bot.Remind
 	}
 }
 
-// missedBefore reports whether the week before monday's was already missed:
-// the plan ran then, its deadline has passed, and no update came.
+// missedBefore reports whether the week before monday's is missed so far:
+// the plan ran then and no update came for it. It does not ask whether
+// that week's deadline has passed: the escalation it leads to is due a week
+// later, an update landing before then cancels it, and so the rows wanted
+// depend on the plans alone, not on when the planner runs (an incremental
+// pass and a full one plan the same rows).
 func (pl *Planner) missedBefore(rn *run, r compiled, p *bot.Plan, monday calendar.Date, latest string, emp *time.Location) bool {
 	prev := monday.AddDays(-7)
 	day := pl.weeklyDay(rn, p.Tenant, r, prev)
-	return !day.IsZero() && tracked(p, at(day, r.weekly, emp)) && latest < weekKey(prev) && rn.now.After(endOfDay(day, emp))
+	return !day.IsZero() && tracked(p, at(day, r.weekly, emp)) && latest < weekKey(prev)
 }
 
 // monthlyRows: the review prompt on the monthly day (moved to the previous

@@ -217,6 +217,15 @@ func (b *RuleBook) Policy(tenant string) bot.Policy {
 	return b.For(tenant).Policy()
 }
 
+// maxSpread is the widest spread window of any tenant.
+func (b *RuleBook) maxSpread() time.Duration {
+	m := b.def.spread
+	for _, c := range b.tenants {
+		m = max(m, c.spread)
+	}
+	return m
+}
+
 func (b *RuleBook) of(tenant string) compiled {
 	if c, ok := b.tenants[tenant]; ok {
 		return c
