@@ -62,7 +62,7 @@ func (pl *Planner) Run(ctx context.Context) error {
 	}
 	// Changes recorded before this pass starts are covered by it. A full
 	// pass needs only the last seq (a zero since reads no stamps).
-	full := !found || pl.fullDue.Swap(false)
+	full := pl.fullDue.Swap(false) || !found || m.At.After(now) // a mark from the future: the clock went back
 	since := m.At.Add(-stampMargin)
 	if full {
 		since = time.Time{}
@@ -86,7 +86,7 @@ func (pl *Planner) Run(ctx context.Context) error {
 		return err
 	}
 	next := mark{Seq: last, At: now, To: pl.windowEnd(now)}
-	if m.To.After(next.To) {
+	if !full && m.To.After(next.To) {
 		next.To = m.To
 	}
 	if err := pl.changes.SetPlannerMark(ctx, markName, encodeMark(next)); err != nil {

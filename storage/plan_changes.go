@@ -49,8 +49,8 @@ func (db *DB) RecordPlanChanges(ctx context.Context, tenant string, ids []int64)
 
 // PlansChangedSince lists, by tenant, the plans whose reminders may have
 // changed: those recorded after seq afterSeq, and those whose own row,
-// progress updates, people (employee or manager), team chat or interview
-// bookings were stamped at or after since; a zero since reads the recorded
+// progress updates, people (employee or manager, or any HR user of the
+// tenant), team chat or interview bookings were stamped at or after since; a zero since reads the recorded
 // changes alone. last is the highest seq read.
 // Interviews moved without a new booking carry no stamp: the engine's
 // change hook re-plans those (and records them when it cannot).
@@ -79,6 +79,10 @@ func (db *DB) PlansChangedSince(ctx context.Context, afterSeq int64, since time.
 			g.Table("interviews").Select("tenant, plan_id").Where("booked_at >= ? OR cancelled_at >= ?", since, since),
 			g.Table("plans").Select("plans.tenant, plans.id AS plan_id").
 				Joins("JOIN people ON people.tenant = plans.tenant AND (people.id = plans.employee_id OR people.id = plans.manager_id)").
+				Where("people.updated_at >= ? AND plans.status NOT IN ?", since, endedStatuses),
+			// An HR user is a recipient of every plan's escalations.
+			g.Table("plans").Select("plans.tenant, plans.id AS plan_id").
+				Joins("JOIN people ON people.tenant = plans.tenant AND people.hr = ?", true).
 				Where("people.updated_at >= ? AND plans.status NOT IN ?", since, endedStatuses),
 			g.Table("plans").Select("plans.tenant, plans.id AS plan_id").
 				Joins("JOIN team_chats ON team_chats.tenant = plans.tenant AND team_chats.manager_id = plans.manager_id").

@@ -21,8 +21,11 @@ const syncReadChunk = 500
 // not stored whose deadline is after now in multi-row statements that skip a key stored meanwhile,
 // gives the stored pending ones the due and expiry times and flags of want
 // where they differ, and cancels the pending rows under the subjects of
-// cancel that want lacks (nil cancel: none). A wanted row past its
-// deadline is neither created nor moved, only kept from being cancelled. Rows other than pending are
+// cancel that want lacks (nil cancel: none), and makes pending again a
+// cancelled row under the subjects of cancel that is wanted again (the
+// manager changed back, the interview moved back to its day). A wanted row
+// past its deadline is neither created nor moved, only kept from being
+// cancelled. Rows other than pending are
 // left alone. Concurrent planners create each row once: inserts go in key
 // order and skip a key already stored, and a deadlock is retried.
 func (db *DB) SyncReminders(ctx context.Context, tenant string, want []bot.Reminder, now time.Time, cancel []string) (created, moved, cancelled int, err error) {
@@ -51,7 +54,7 @@ func (db *DB) SyncReminders(ctx context.Context, tenant string, want []bot.Remin
 		cancelOf[s] = true
 	}
 	err = db.inboxTx(ctx, func(tx *gorm.DB) error {
-		created, moved, cancelled = 0, 0, 0
+		created, moved, cancelled = 0, 0, 0 // a retried transaction counts afresh
 		have := map[string]reminderRow{}
 		for chunk := range slices.Chunk(subjects, syncReadChunk) {
 			var part []reminderRow
@@ -75,12 +78,13 @@ func (db *DB) SyncReminders(ctx context.Context, tenant string, want []bot.Remin
 				fresh = append(fresh, *w)
 				continue
 			}
-			if h.Status != string(bot.ReminderPending) || sameDBTime(h.DueAt, w.DueAt) && sameDBTime(h.ExpiresAt, w.ExpiresAt) &&
-				h.ShortNotice == w.ShortNotice && h.Provisional == w.Provisional {
+			revive := h.Status == string(bot.ReminderCancelled) && cancelOf[h.Subject]
+			if !revive && (h.Status != string(bot.ReminderPending) || sameDBTime(h.DueAt, w.DueAt) && sameDBTime(h.ExpiresAt, w.ExpiresAt) &&
+				h.ShortNotice == w.ShortNotice && h.Provisional == w.Provisional) {
 				continue
 			}
-			res := tx.Model(&reminderRow{}).Where("id = ? AND status = ?", h.ID, bot.ReminderPending).Updates(map[string]any{
-				"due_at": w.DueAt, "expires_at": w.ExpiresAt, "short_notice": w.ShortNotice, "provisional": w.Provisional,
+			res := tx.Model(&reminderRow{}).Where("id = ? AND status = ?", h.ID, h.Status).Updates(map[string]any{
+				"status": bot.ReminderPending, "due_at": w.DueAt, "expires_at": w.ExpiresAt, "short_notice": w.ShortNotice, "provisional": w.Provisional,
 			})
 			if res.Error != nil {
 				return res.Error
