@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -126,62 +127,53 @@ var reminderInsertColumns = []string{"key_hash", "tenant", "platform", "plan_id"
 
 // bulkRows is how many rows one INSERT of insertReminderRows carries: under
 // every driver's limit on bound parameters (PostgreSQL's 65,535), and
-// smaller on SQLite, whose driver binds parameters in time that grows
-// faster than their number.
+// small on SQLite, whose driver looks each parameter up among all of them
+// (time quadratic in their number) and has no round trip to save.
 func (db *DB) bulkRows() int {
 	if db.kind == KindSQLite {
-		return 100
+		return 25
 	}
 	return 1000
 }
 
 // insertReminderRows inserts rows in multi-row statements on the
 // connection of tx, skipping any whose key is stored, and returns how many
-// it inserted. The statements are written by hand rather than through
-// GORM's CreateInBatches, whose reflection per row cost more than SQLite
-// took to store them.
+// it inserted. The statement of bulkRows rows is prepared once and run for
+// every full chunk: parsing it again each time cost SQLite more than
+// storing the rows. It is written by hand rather than through GORM's
+// CreateInBatches, whose reflection per row cost as much again.
 func (db *DB) insertReminderRows(ctx context.Context, tx *gorm.DB, rows []reminderRow) (int, error) {
 	if len(rows) == 0 {
 		return 0, nil
 	}
 	pool := tx.Statement.ConnPool
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			_ = full.Close()
+		}
+	}()
 	n := 0
 	args := make([]any, 0, db.bulkRows()*len(reminderInsertColumns))
-	var sb strings.Builder
 	for chunk := range slices.Chunk(rows, db.bulkRows()) {
-		sb.Reset()
 		args = args[:0]
-		if db.kind == KindMySQL {
-			sb.WriteString("INSERT IGNORE INTO reminders (")
-		} else {
-			sb.WriteString("INSERT INTO reminders (")
-		}
-		sb.WriteString(strings.Join(reminderInsertColumns, ", "))
-		sb.WriteString(") VALUES ")
 		for i := range chunk {
 			r := &chunk[i]
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			sb.WriteByte('(')
-			for c := range reminderInsertColumns {
-				if c > 0 {
-					sb.WriteByte(',')
-				}
-				if db.kind == KindPostgres {
-					sb.WriteString("$" + strconv.Itoa(len(args)+c+1))
-				} else {
-					sb.WriteByte('?')
-				}
-			}
-			sb.WriteByte(')')
 			args = append(args, r.KeyHash, r.Tenant, r.Platform, r.PlanID, r.Subject, r.Kind, r.DueKey, r.Recipient,
 				r.ToChat, r.Status, timeArg(r.DueAt), timeArg(r.ExpiresAt), 0, "", r.ShortNotice, r.Provisional, timeArg(r.CreatedAt))
 		}
-		if db.kind != KindMySQL {
-			sb.WriteString(" ON CONFLICT (key_hash) DO NOTHING")
+		var res sql.Result
+		var err error
+		if len(chunk) == db.bulkRows() {
+			if full == nil {
+				if full, err = pool.PrepareContext(ctx, db.insertRemindersSQL(len(chunk))); err != nil {
+					return n, err
+				}
+			}
+			res, err = full.ExecContext(ctx, args...)
+		} else {
+			res, err = pool.ExecContext(ctx, db.insertRemindersSQL(len(chunk)), args...)
 		}
-		res, err := pool.ExecContext(ctx, sb.String(), args...)
 		if err != nil {
 			return n, err
 		}
@@ -192,6 +184,42 @@ func (db *DB) insertReminderRows(ctx context.Context, tx *gorm.DB, rows []remind
 		n += int(k)
 	}
 	return n, nil
+}
+
+// insertRemindersSQL is the INSERT of rows new reminders that skips a
+// stored key, in the database's dialect.
+func (db *DB) insertRemindersSQL(rows int) string {
+	var sb strings.Builder
+	if db.kind == KindMySQL {
+		sb.WriteString("INSERT IGNORE INTO reminders (")
+	} else {
+		sb.WriteString("INSERT INTO reminders (")
+	}
+	sb.WriteString(strings.Join(reminderInsertColumns, ", "))
+	sb.WriteString(") VALUES ")
+	arg := 0
+	for i := range rows {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('(')
+		for c := range reminderInsertColumns {
+			if c > 0 {
+				sb.WriteByte(',')
+			}
+			arg++
+			if db.kind == KindPostgres {
+				sb.WriteString("$" + strconv.Itoa(arg))
+			} else {
+				sb.WriteByte('?')
+			}
+		}
+		sb.WriteByte(')')
+	}
+	if db.kind != KindMySQL {
+		sb.WriteString(" ON CONFLICT (key_hash) DO NOTHING")
+	}
+	return sb.String()
 }
 
 // timeArg is a nullable time column as a driver argument.
