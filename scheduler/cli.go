@@ -100,14 +100,14 @@ func (j *Jobs) previewJob(ctx context.Context, w io.Writer, at time.Time, kinds 
 	d := j.describer()
 	sent, skipped := 0, 0
 	for _, r := range rs {
-		rep, skip, err := j.Composer.engine.Reminder(ctx, r)
+		rep, why, err := j.Composer.Preview(ctx, r)
 		what := ""
 		switch {
 		case err != nil:
 			what = "error: " + err.Error()
-		case skip:
+		case why != "":
 			skipped++
-			what = "skip: no longer applies"
+			what = "skip: " + why
 		default:
 			sent++
 			what, _, _ = strings.Cut(rep.Message.Text(), "\n")

@@ -8,10 +8,11 @@ import (
 	"github.com/pipbot/pipbot/bot"
 )
 
-// ReminderEngine builds the message of a due reminder for its recipient, or
-// says to skip it (bot.Engine implements it).
+// ReminderEngine builds the message of a due reminder for its recipient
+// from the facts the Composer loaded, or says to skip it (bot.Engine
+// implements it).
 type ReminderEngine interface {
-	Reminder(ctx context.Context, r bot.Reminder) (rep bot.Reply, skip bool, err error)
+	ReminderWith(ctx context.Context, r bot.Reminder, f bot.ReminderFacts) (rep bot.Reply, skip bool, err error)
 }
 
 // ErrSkipped is what Composer.Notifier returns for a reminder that no longer
@@ -48,22 +49,21 @@ func (c *Composer) Compose(ctx context.Context, r bot.Reminder) (rep bot.Reply, 
 }
 
 // Preview is Compose without side effects, for dry runs: why is "" when r
-// would be sent as rep, else the reason it would be skipped. A reminder
-// about a plan stands only if planning the plan now still wants it (same
-// key: same week, same notice day, same recipient); then the engine checks
-// the plan's current state and builds the message in the recipient's
-// language and zone.
+// would be sent as rep, else the reason it would be skipped. The reminder's
+// plan, interviews and latest update are loaded once: a reminder about a
+// plan stands only if planning the plan now still wants it (same key: same
+// week, same notice day, same recipient), and then the engine, handed the
+// same facts, checks what only the message knows (roles, the month's
+// review) and builds it in the recipient's language and zone.
 func (c *Composer) Preview(ctx context.Context, r bot.Reminder) (rep bot.Reply, why string, err error) {
-	if r.PlanID != 0 {
-		ok, err := c.planner.Wanted(ctx, r)
-		if err != nil {
-			return bot.Reply{}, "", fmt.Errorf("compose reminder %d: %w", r.ID, err)
-		}
-		if !ok {
-			return bot.Reply{}, "no longer planned", nil
-		}
+	f, ok, err := c.planner.facts(ctx, r)
+	if err != nil {
+		return bot.Reply{}, "", fmt.Errorf("compose reminder %d: %w", r.ID, err)
 	}
-	rep, skip, err := c.engine.Reminder(ctx, r)
+	if !ok {
+		return bot.Reply{}, "no longer planned", nil
+	}
+	rep, skip, err := c.engine.ReminderWith(ctx, r, f)
 	if err != nil {
 		return bot.Reply{}, "", fmt.Errorf("compose reminder %d: %w", r.ID, err)
 	}
@@ -100,38 +100,40 @@ func (c *Composer) Notifier(send Sender) Notifier {
 	})
 }
 
-// Wanted reports whether planning r's plan now still produces r's key: the
-// dispatch-time check that catches whatever changed since r was planned,
-// even when no hook re-planned it. Team summaries are not about one plan
-// and always stand here (the engine counts when composing).
-func (pl *Planner) Wanted(ctx context.Context, r bot.Reminder) (bool, error) {
+// facts loads what r's message is decided on, once, and reports whether
+// planning r's plan now still produces r's key: the dispatch-time check
+// that catches whatever changed since r was planned, even when no hook
+// re-planned it. A team summary is not about one plan: it has no facts and
+// always stands here (the engine counts when composing).
+func (pl *Planner) facts(ctx context.Context, r bot.Reminder) (f bot.ReminderFacts, wanted bool, err error) {
 	if r.PlanID == 0 {
-		return true, nil
+		return f, true, nil
 	}
 	p, err := pl.src.PlanByID(ctx, r.Tenant, r.PlanID)
 	if errors.Is(err, bot.ErrNotFound) {
-		return false, nil
+		return f, false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("check reminder %d: %w", r.ID, err)
+		return f, false, fmt.Errorf("check reminder %d: %w", r.ID, err)
 	}
 	ivs, err := pl.src.InterviewsOfPlans(ctx, r.Tenant, []int64{p.ID})
 	if err != nil {
-		return false, fmt.Errorf("check reminder %d: %w", r.ID, err)
+		return f, false, fmt.Errorf("check reminder %d: %w", r.ID, err)
 	}
 	rn := pl.newRun(pl.clock.now())
 	if err := pl.load(ctx, rn, r.Tenant, involved([]*bot.Plan{p}, ivs), false); err != nil {
-		return false, err
+		return f, false, err
 	}
 	latest, err := pl.src.LatestUpdates(ctx, r.Tenant, []int64{p.ID})
 	if err != nil {
-		return false, fmt.Errorf("check reminder %d: %w", r.ID, err)
+		return f, false, fmt.Errorf("check reminder %d: %w", r.ID, err)
 	}
+	f = bot.ReminderFacts{Plan: p, LatestWeek: latest[p.ID].Week, Interviews: ivs}
 	key := r.Key()
-	for _, w := range pl.planRows(rn, p, ivs, latest[p.ID].Week) {
+	for _, w := range pl.planRows(rn, p, ivs, f.LatestWeek) {
 		if w.Key() == key {
-			return true, nil
+			return f, true, nil
 		}
 	}
-	return false, nil
+	return f, false, nil
 }
