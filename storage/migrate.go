@@ -31,5 +31,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := g.AutoMigrate(models...); err != nil {
 		return fmt.Errorf("migrate %s schema: %w", db.kind, err)
 	}
+	if err := migrateChangeIndexes(g); err != nil {
+		return fmt.Errorf("migrate %s schema: %w", db.kind, err)
+	}
 	return nil
 }

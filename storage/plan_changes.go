@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -50,54 +51,33 @@ func (db *DB) RecordPlanChanges(ctx context.Context, tenant string, ids []int64)
 // PlansChangedSince lists, by tenant, the plans whose reminders may have
 // changed: those recorded after seq afterSeq, and those whose own row,
 // progress updates, people (employee or manager, or any HR user of the
-// tenant), team chat or interview bookings were stamped at or after since; a zero since reads the recorded
-// changes alone. last is the highest seq read.
-// Interviews moved without a new booking carry no stamp: the engine's
-// change hook re-plans those (and records them when it cannot).
+// tenant), team chat or interview bookings were stamped at or after since;
+// a zero since reads the recorded changes alone. last is the highest seq
+// read. Interviews moved without a new booking carry no stamp: the
+// engine's change hook re-plans those (and records them when it cannot).
+// The stamps are read through indexes (changeIndexes), so a pass with
+// little changed reads little.
 func (db *DB) PlansChangedSince(ctx context.Context, afterSeq int64, since time.Time) (changed map[string][]int64, last int64, err error) {
 	g := db.gdb.WithContext(ctx)
-	since = normTime(since)
-	type ref struct {
-		Tenant string
-		PlanID int64
-	}
-	var refs []ref
+	var refs []planRef
 	var recorded []planChangeRow
 	if err := g.Where("seq > ?", afterSeq).Order("seq").Find(&recorded).Error; err != nil {
 		return nil, 0, fmt.Errorf("plan changes after %d: %w", afterSeq, err)
 	}
 	last = afterSeq
 	for _, r := range recorded {
-		refs = append(refs, ref{r.Tenant, r.PlanID})
+		refs = append(refs, planRef{r.Tenant, r.PlanID})
 		last = r.Seq
 	}
-	var queries []*gorm.DB
 	if !since.IsZero() {
-		queries = []*gorm.DB{
-			g.Table("plans").Select("tenant, id AS plan_id").Where("updated_at >= ?", since),
-			g.Table("plan_updates").Select("tenant, plan_id").Where("at >= ?", since),
-			g.Table("interviews").Select("tenant, plan_id").Where("booked_at >= ? OR cancelled_at >= ?", since, since),
-			g.Table("plans").Select("plans.tenant, plans.id AS plan_id").
-				Joins("JOIN people ON people.tenant = plans.tenant AND (people.id = plans.employee_id OR people.id = plans.manager_id)").
-				Where("people.updated_at >= ? AND plans.status NOT IN ?", since, endedStatuses),
-			// An HR user is a recipient of every plan's escalations.
-			g.Table("plans").Select("plans.tenant, plans.id AS plan_id").
-				Joins("JOIN people ON people.tenant = plans.tenant AND people.hr = ?", true).
-				Where("people.updated_at >= ? AND plans.status NOT IN ?", since, endedStatuses),
-			g.Table("plans").Select("plans.tenant, plans.id AS plan_id").
-				Joins("JOIN team_chats ON team_chats.tenant = plans.tenant AND team_chats.manager_id = plans.manager_id").
-				Where("team_chats.bound_at >= ? AND plans.status NOT IN ?", since, endedStatuses),
+		stamped, err := db.stampedPlans(ctx, normTime(since))
+		if err != nil {
+			return nil, 0, fmt.Errorf("plans changed since %s: %w", since.UTC().Format(time.RFC3339), err)
 		}
-	}
-	for _, q := range queries {
-		var part []ref
-		if err := q.Scan(&part).Error; err != nil {
-			return nil, 0, fmt.Errorf("plans changed since %s: %w", since.Format(time.RFC3339), err)
-		}
-		refs = append(refs, part...)
+		refs = append(refs, stamped...)
 	}
 	changed = map[string][]int64{}
-	seen := map[ref]bool{}
+	seen := map[planRef]bool{}
 	for _, r := range refs {
 		if !seen[r] {
 			seen[r] = true
@@ -105,6 +85,103 @@ func (db *DB) PlansChangedSince(ctx context.Context, afterSeq int64, since time.
 		}
 	}
 	return changed, last, nil
+}
+
+// planRef names a plan.
+type planRef struct {
+	Tenant string
+	PlanID int64
+}
+
+// stampedPlans lists the plans whose data was stamped at or after since.
+func (db *DB) stampedPlans(ctx context.Context, since time.Time) ([]planRef, error) {
+	g := db.gdb.WithContext(ctx)
+	var refs []planRef
+	for _, q := range []*gorm.DB{
+		g.Table("plans").Select("tenant, id AS plan_id").Where("updated_at >= ?", since),
+		g.Table("plan_updates").Select("tenant, plan_id").Where("at >= ?", since),
+		g.Table("interviews").Select("tenant, plan_id").Where("booked_at >= ? OR cancelled_at >= ?", since, since),
+	} {
+		var part []planRef
+		if err := q.Scan(&part).Error; err != nil {
+			return nil, err
+		}
+		refs = append(refs, part...)
+	}
+	// People and team chats: the open plans they take part in; an HR user
+	// takes part in every plan of the tenant (escalations).
+	var people []struct {
+		Tenant, ID string
+		HR         bool `gorm:"column:hr"`
+	}
+	if err := g.Table("people").Select("tenant, id, hr").Where("updated_at >= ?", since).Scan(&people).Error; err != nil {
+		return nil, err
+	}
+	var chats []struct{ Tenant, ManagerID string }
+	if err := g.Table("team_chats").Select("tenant, manager_id").Where("bound_at >= ?", since).Scan(&chats).Error; err != nil {
+		return nil, err
+	}
+	everyone := map[string]bool{}
+	byTenant := map[string][]string{}
+	for _, p := range people {
+		if p.HR {
+			everyone[p.Tenant] = true
+		}
+		byTenant[p.Tenant] = append(byTenant[p.Tenant], p.ID)
+	}
+	managers := map[string][]string{}
+	for _, c := range chats {
+		managers[c.Tenant] = append(managers[c.Tenant], c.ManagerID)
+	}
+	open := func(tenant string) *gorm.DB {
+		return g.Table("plans").Select("tenant, id AS plan_id").Where("tenant = ? AND status NOT IN ?", tenant, endedStatuses)
+	}
+	var qs []*gorm.DB
+	for tenant := range everyone {
+		qs = append(qs, open(tenant))
+	}
+	for tenant, ids := range byTenant {
+		if everyone[tenant] {
+			continue
+		}
+		for chunk := range slices.Chunk(ids, 500) {
+			qs = append(qs, open(tenant).Where("employee_id IN ?", chunk), open(tenant).Where("manager_id IN ?", chunk))
+		}
+	}
+	for tenant, ids := range managers {
+		if !everyone[tenant] {
+			qs = append(qs, open(tenant).Where("manager_id IN ?", ids))
+		}
+	}
+	for _, q := range qs {
+		var part []planRef
+		if err := q.Scan(&part).Error; err != nil {
+			return nil, err
+		}
+		refs = append(refs, part...)
+	}
+	return refs, nil
+}
+
+// changeIndexes are the indexes stampedPlans reads through, on tables whose
+// models belong elsewhere; Migrate creates those missing.
+var changeIndexes = []struct{ name, table, column string }{
+	{"idx_plans_updated_at", "plans", "updated_at"},
+	{"idx_plan_updates_at", "plan_updates", "at"},
+	{"idx_people_updated_at", "people", "updated_at"},
+}
+
+// migrateChangeIndexes creates the missing changeIndexes.
+func migrateChangeIndexes(g *gorm.DB) error {
+	for _, ix := range changeIndexes {
+		if g.Migrator().HasIndex(ix.table, ix.name) {
+			continue
+		}
+		if err := g.Exec("CREATE INDEX " + ix.name + " ON " + ix.table + " (" + ix.column + ")").Error; err != nil {
+			return fmt.Errorf("create index %s: %w", ix.name, err)
+		}
+	}
+	return nil
 }
 
 // PrunePlanChanges deletes the recorded changes up to seq, once planned.

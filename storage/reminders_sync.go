@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -84,7 +85,7 @@ func (db *DB) SyncReminders(ctx context.Context, tenant string, want []bot.Remin
 				h.ShortNotice == w.ShortNotice && h.Provisional == w.Provisional) {
 				continue
 			}
-			res := tx.Model(&reminderRow{}).Where("id = ? AND status = ?", h.ID, h.Status).Updates(map[string]any{
+			res := tx.Model(&reminderRow{}).Where(db.idsInStatus("id = ?"), h.ID, h.Status).Updates(map[string]any{
 				"status": bot.ReminderPending, "due_at": w.DueAt, "expires_at": w.ExpiresAt, "short_notice": w.ShortNotice, "provisional": w.Provisional,
 			})
 			if res.Error != nil {
@@ -105,7 +106,7 @@ func (db *DB) SyncReminders(ctx context.Context, tenant string, want []bot.Remin
 		}
 		slices.Sort(gone)
 		for chunk := range slices.Chunk(gone, syncReadChunk) {
-			res := tx.Model(&reminderRow{}).Where("id IN ? AND status = ?", chunk, bot.ReminderPending).
+			res := tx.Model(&reminderRow{}).Where(db.idsInStatus("id IN ?"), chunk, bot.ReminderPending).
 				Update("status", bot.ReminderCancelled)
 			if res.Error != nil {
 				return res.Error
@@ -120,20 +121,95 @@ func (db *DB) SyncReminders(ctx context.Context, tenant string, want []bot.Remin
 	return created, moved, cancelled, nil
 }
 
+// idsInStatus is the condition ids (by cond) still in a status (the second
+// argument), for updating rows SyncReminders read in its transaction. On
+// PostgreSQL and MySQL a dispatcher may have sent one since; SQLite's
+// transaction holds the write lock from its start, so nothing can have
+// changed, and there the status is checked in a way that keeps SQLite from
+// choosing the dispatchers' (status, due_at) index over the primary key,
+// which read every pending row per statement.
+func (db *DB) idsInStatus(cond string) string {
+	if db.kind == KindSQLite {
+		return cond + " AND +status = ?"
+	}
+	return cond + " AND status = ?"
+}
+
 // reminderInsertColumns are the columns a new pending row is written with;
 // the lease and delivery columns stay NULL or zero.
 var reminderInsertColumns = []string{"key_hash", "tenant", "platform", "plan_id", "subject", "kind", "due_key", "recipient",
 	"to_chat", "status", "due_at", "expires_at", "attempts", "message_id", "short_notice", "provisional", "created_at"}
 
-// bulkRows is how many rows one INSERT of insertReminderRows carries: under
-// every driver's limit on bound parameters (PostgreSQL's 65,535), and
-// small on SQLite, whose driver looks each parameter up among all of them
-// (time quadratic in their number) and has no round trip to save.
-func (db *DB) bulkRows() int {
-	if db.kind == KindSQLite {
-		return 25
+// bulkRows is how many rows one INSERT of insertReminderRows carries on
+// PostgreSQL and MySQL: under their limit on bound parameters (65,535).
+func (db *DB) bulkRows() int { return 1000 }
+
+// sqliteJSONRows is how many rows one SQLite INSERT carries.
+const sqliteJSONRows = 500
+
+// sqliteInsertJSON inserts the rows of a JSON array of arrays, one array
+// per row in the order of reminderInsertColumns, skipping a stored key.
+// (The WHERE lets SQLite parse the upsert after a SELECT.)
+var sqliteInsertJSON = func() string {
+	cols := make([]string, len(reminderInsertColumns))
+	for i := range cols {
+		cols[i] = "value ->> " + strconv.Itoa(i)
 	}
-	return 1000
+	return "INSERT INTO reminders (" + strings.Join(reminderInsertColumns, ", ") + ") SELECT " + strings.Join(cols, ", ") +
+		" FROM json_each(?) WHERE true ON CONFLICT (key_hash) DO NOTHING"
+}()
+
+// insertRemindersJSON is insertReminderRows on SQLite: the rows go in as
+// one JSON parameter per statement, which SQLite unpacks itself. Its Go
+// driver parses the statement on every execution and looks each parameter
+// up among all of them (time quadratic in their number), which cost more
+// than storing the rows when they were bound one column at a time. Times
+// are written as the driver writes them, so that comparisons with bound
+// times hold.
+func insertRemindersJSON(ctx context.Context, pool gorm.ConnPool, rows []reminderRow) (int, error) {
+	n := 0
+	for chunk := range slices.Chunk(rows, sqliteJSONRows) {
+		vals := make([][]any, len(chunk))
+		for i := range chunk {
+			r := &chunk[i]
+			vals[i] = []any{r.KeyHash, r.Tenant, r.Platform, r.PlanID, r.Subject, r.Kind, r.DueKey, r.Recipient,
+				boolInt(r.ToChat), r.Status, sqliteTime(r.DueAt), sqliteTime(r.ExpiresAt), 0, "", boolInt(r.ShortNotice),
+				boolInt(r.Provisional), sqliteTime(r.CreatedAt)}
+		}
+		data, err := json.Marshal(vals)
+		if err != nil {
+			return n, err
+		}
+		res, err := pool.ExecContext(ctx, sqliteInsertJSON, string(data))
+		if err != nil {
+			return n, err
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return n, err
+		}
+		n += int(k)
+	}
+	return n, nil
+}
+
+// sqliteTimeFormat is how the SQLite driver writes a time.
+const sqliteTimeFormat = "2006-01-02 15:04:05.999999999-07:00"
+
+// sqliteTime is a nullable time column as the SQLite driver writes it.
+func sqliteTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.Format(sqliteTimeFormat)
+}
+
+// boolInt is a boolean column as the SQLite driver writes it.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // insertReminderRows inserts rows in multi-row statements on the
@@ -153,6 +229,9 @@ func (db *DB) insertReminderRows(ctx context.Context, tx *gorm.DB, rows []remind
 			_ = full.Close()
 		}
 	}()
+	if db.kind == KindSQLite {
+		return insertRemindersJSON(ctx, pool, rows)
+	}
 	n := 0
 	args := make([]any, 0, db.bulkRows()*len(reminderInsertColumns))
 	for chunk := range slices.Chunk(rows, db.bulkRows()) {

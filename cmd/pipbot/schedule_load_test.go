@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -27,9 +28,8 @@ import (
 
 // Parameters of the planning figure.
 const (
-	planLoadTenants   = 10
-	planLoadPerTenant = 10_000
-	planLoadTeam      = 10 // employees per manager
+	planLoadTenants = 10
+	planLoadTeam    = 10 // employees per manager
 )
 
 // Parameters of the delivery figure: the platform's ceilings and the
@@ -43,6 +43,15 @@ const (
 // planLoadZones are the people's zones, in turn; "" is the tenant default
 // (PIPBOT_TZ).
 var planLoadZones = []string{"Asia/Shanghai", "Asia/Tokyo", "Asia/Singapore", "Europe/London", "America/Los_Angeles", ""}
+
+// planLoadPerTenant is the plans of each tenant: 10,000, or
+// PIPBOT_LOAD_PLANS (to profile a smaller run).
+var planLoadPerTenant = func() int {
+	if n, err := strconv.Atoi(os.Getenv("PIPBOT_LOAD_PLANS")); err == nil && n >= 100 {
+		return n
+	}
+	return 10_000
+}()
 
 func skipUnlessLoad(t *testing.T) {
 	t.Helper()
@@ -127,7 +136,7 @@ func TestPlanLoad(t *testing.T) {
 					t.Logf("%s: seeded %d plans in %d tenants (%d people) in %v (not part of the figure)",
 						db.name, st["plans"], len(tenants), len(tenants)*(planLoadPerTenant+planLoadPerTenant/planLoadTeam+1), seeded.Round(time.Second))
 				}
-				if i > 0 && st["created"] != 0 {
+				if (i == 1 || i == 2) && st["created"] != 0 {
 					t.Errorf("%s created %d rows", step.label, st["created"])
 				}
 				if step.check != nil {
