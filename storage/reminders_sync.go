@@ -180,17 +180,22 @@ func insertRemindersJSON(ctx context.Context, pool gorm.ConnPool, rows []reminde
 		if err != nil {
 			return n, err
 		}
-		res, err := pool.ExecContext(ctx, sqliteInsertJSON, string(data))
+		k, err := affected(pool.ExecContext(ctx, sqliteInsertJSON, string(data)))
+		n += k
 		if err != nil {
 			return n, err
 		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return n, err
-		}
-		n += int(k)
 	}
 	return n, nil
+}
+
+// affected is the rows an Exec affected.
+func affected(res sql.Result, err error) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	k, err := res.RowsAffected()
+	return int(k), err
 }
 
 // sqliteTimeFormat is how the SQLite driver writes a time.
@@ -253,14 +258,11 @@ func (db *DB) insertReminderRows(ctx context.Context, tx *gorm.DB, rows []remind
 		} else {
 			res, err = pool.ExecContext(ctx, db.insertRemindersSQL(len(chunk)), args...)
 		}
+		k, err := affected(res, err)
+		n += k
 		if err != nil {
 			return n, err
 		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return n, err
-		}
-		n += int(k)
 	}
 	return n, nil
 }
