@@ -106,9 +106,16 @@ func TestPlanLoad(t *testing.T) {
 			if db.name == "postgres" {
 				var av string
 				g.Raw("SHOW autovacuum").Scan(&av)
-				t.Logf("postgres: autovacuum = %s; the reminders table has no statistics until ANALYZE", av)
+				t.Logf("postgres: autovacuum = %s; after the first pass's bulk load the test runs ANALYZE, as autovacuum would", av)
 			}
 			for i, step := range steps {
+				if i == 1 && db.name == "postgres" {
+					start := time.Now()
+					if err := g.Exec("ANALYZE").Error; err != nil {
+						t.Fatal(err)
+					}
+					t.Logf("postgres: ANALYZE took %v (not part of the figures)", time.Since(start).Round(time.Millisecond))
+				}
 				if step.prep != nil {
 					step.prep()
 				}
