@@ -100,6 +100,9 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (sent, missed int, err error) 
 			errs = append(errs, err)
 			break
 		}
+		if p, ok := d.o.Notifier.(Preparer); ok && len(rs) > 0 {
+			p.Prepare(ctx, rs)
+		}
 		s, m, err := d.handle(ctx, rs)
 		sent, missed = sent+s, missed+m
 		if err != nil {

@@ -30,6 +30,7 @@ type Sender func(ctx context.Context, r bot.Reminder, rep bot.Reply) (messageID 
 type Composer struct {
 	planner *Planner
 	engine  ReminderEngine
+	ready   prepared // the checks of claimed batches (Preparer)
 }
 
 // NewComposer builds a Composer over the planner that planned the rows
@@ -56,7 +57,13 @@ func (c *Composer) Compose(ctx context.Context, r bot.Reminder) (rep bot.Reply, 
 // same facts, checks what only the message knows (roles, the month's
 // review) and builds it in the recipient's language and zone.
 func (c *Composer) Preview(ctx context.Context, r bot.Reminder) (rep bot.Reply, why string, err error) {
-	f, ok, err := c.planner.facts(ctx, r)
+	pre, ok := c.ready.take(r.ID)
+	f, err := pre.f, error(nil)
+	if ok {
+		ok = pre.wanted
+	} else {
+		f, ok, err = c.planner.facts(ctx, r)
+	}
 	if err != nil {
 		return bot.Reply{}, "", fmt.Errorf("compose reminder %d: %w", r.ID, err)
 	}
@@ -86,19 +93,9 @@ func (c *Composer) skip(ctx context.Context, r bot.Reminder, why string) (bot.Re
 }
 
 // Notifier is the dispatcher's Notifier: Compose, then send. A skipped
-// reminder is reported as ErrSkipped (already cancelled, not to retry).
-func (c *Composer) Notifier(send Sender) Notifier {
-	return NotifierFunc(func(ctx context.Context, r bot.Reminder) (string, error) {
-		rep, skip, err := c.Compose(ctx, r)
-		if err != nil {
-			return "", err
-		}
-		if skip {
-			return "", ErrSkipped
-		}
-		return send(ctx, r, rep)
-	})
-}
+// reminder is reported as ErrSkipped (already cancelled, not to retry). It
+// is a Preparer: the dispatcher hands it each claimed batch first.
+func (c *Composer) Notifier(send Sender) Notifier { return composerNotifier{c: c, send: send} }
 
 // facts loads what r's message is decided on, once, and reports whether
 // planning r's plan now still produces r's key: the dispatch-time check
@@ -129,11 +126,5 @@ func (pl *Planner) facts(ctx context.Context, r bot.Reminder) (f bot.ReminderFac
 		return f, false, fmt.Errorf("check reminder %d: %w", r.ID, err)
 	}
 	f = bot.ReminderFacts{Plan: p, LatestWeek: latest[p.ID].Week, Interviews: ivs}
-	key := r.Key()
-	for _, w := range pl.planRows(rn, p, ivs, f.LatestWeek) {
-		if w.Key() == key {
-			return f, true, nil
-		}
-	}
-	return f, false, nil
+	return f, pl.stillPlanned(rn, r, f), nil
 }
