@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -60,6 +61,9 @@ func deliverLoad(t *testing.T, mode deliverMode) {
 	fake := larktest.NewServer(t, larktest.WithScale(mode.scale))
 	cfg := config.Default()
 	cfg.DB = storagetest.SQLite(t)
+	// The buckets live in PIPBOT_TEST_REDIS when it is set (several
+	// replicas); otherwise in the embedded Redis of a single replica.
+	cfg.Redis = os.Getenv("PIPBOT_TEST_REDIS")
 	a, err := newApp(ctx, cfg, log, withClock(clock))
 	if err != nil {
 		t.Fatal(err)
@@ -172,8 +176,12 @@ func deliverLoad(t *testing.T, mode deliverMode) {
 		span = msgs[len(msgs)-1].At.Sub(msgs[0].At)
 	}
 	rate := float64(len(msgs)) / span.Seconds() // first to last message: the dispatchers' polling is not the pipeline
-	t.Logf("SQLite, embedded Redis; fake Open API ceilings ×%g: %d/s and %d/min per app, %d/s per user; Sender buckets DefaultLimits().Scale(%g): app %.0f/s burst %d, %.0f/s burst %d, recipient %.0f/s burst %d",
-		mode.scale, c.AppPerSecond, c.AppPerMinute, c.UserPerSecond, mode.scale,
+	redis := "embedded Redis"
+	if cfg.Redis != "" {
+		redis = "Redis at PIPBOT_TEST_REDIS"
+	}
+	t.Logf("SQLite, %s; fake Open API ceilings ×%g: %d/s and %d/min per app, %d/s per user; Sender buckets DefaultLimits().Scale(%g): app %.0f/s burst %d, %.0f/s burst %d, recipient %.0f/s burst %d",
+		redis, mode.scale, c.AppPerSecond, c.AppPerMinute, c.UserPerSecond, mode.scale,
 		limits.AppPerSecond.PerSecond, limits.AppPerSecond.Burst, limits.AppPerMinute.PerSecond, limits.AppPerMinute.Burst,
 		limits.Recipient.PerSecond, limits.Recipient.Burst)
 	t.Logf("%d due weekly_update reminders, 2 dispatchers (batch %d, %d sends in flight each): delivered %d in %v (first to last message %v); dispatcher A sent %d, B sent %d, missed %d",

@@ -35,9 +35,8 @@ const (
 // Parameters of the delivery figure: the platform's ceilings and the
 // Sender's buckets are both multiplied by deliverLoadScale.
 const (
-	deliverLoadReminders = 10_000
-	deliverLoadScale     = 10
-	deliverLoadTeam      = 100
+	deliverLoadScale = 10
+	deliverLoadTeam  = 100
 )
 
 // planLoadZones are the people's zones, in turn; "" is the tenant default
@@ -48,6 +47,15 @@ var planLoadZones = []string{"Asia/Shanghai", "Asia/Tokyo", "Asia/Singapore", "E
 // PIPBOT_LOAD_PLANS (to profile a smaller run).
 var planLoadPerTenant = func() int {
 	if n, err := strconv.Atoi(os.Getenv("PIPBOT_LOAD_PLANS")); err == nil && n >= 100 {
+		return n
+	}
+	return 10_000
+}()
+
+// deliverLoadReminders is the reminders TestDeliverLoad delivers: 10,000,
+// or PIPBOT_LOAD_REMINDERS (to profile a smaller run).
+var deliverLoadReminders = func() int {
+	if n, err := strconv.Atoi(os.Getenv("PIPBOT_LOAD_REMINDERS")); err == nil && n >= 100 {
 		return n
 	}
 	return 10_000
