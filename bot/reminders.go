@@ -21,12 +21,43 @@ func (e *Engine) Reminder(ctx context.Context, rm Reminder) (rep Reply, skip boo
 	if rm.Kind == RemindWeeklySummary {
 		return e.summaryReminder(ctx, rm)
 	}
-	p, err := e.store.PlanByID(ctx, rm.Tenant, rm.PlanID)
+	var f ReminderFacts
+	f.Plan, err = e.store.PlanByID(ctx, rm.Tenant, rm.PlanID)
 	if errors.Is(err, ErrNotFound) {
 		return Reply{}, true, nil
 	}
 	if err != nil {
 		return Reply{}, false, fmt.Errorf("compose %s reminder: load plan %d: %w", rm.Kind, rm.PlanID, err)
+	}
+	if f.LatestWeek, err = e.latestWeek(ctx, f.Plan); err != nil {
+		return Reply{}, false, err
+	}
+	if f.Interviews, err = e.store.Interviews(ctx, rm.Tenant, rm.PlanID); err != nil {
+		return Reply{}, false, fmt.Errorf("interviews of plan %d: %w", rm.PlanID, err)
+	}
+	return e.ReminderWith(ctx, rm, f)
+}
+
+// ReminderFacts are what a reminder's message is decided on: its plan, the
+// ISO week of the plan's newest update ("" when none) and the plan's
+// interviews. The scheduler loads them once per due reminder, checks with
+// them that the reminder is still planned, and hands them to ReminderWith,
+// so the plan is read once per send.
+type ReminderFacts struct {
+	Plan       *Plan
+	LatestWeek string
+	Interviews []Interview
+}
+
+// ReminderWith is Reminder on facts already loaded (a team summary, which
+// has no plan, ignores them): nil Plan means the plan is gone.
+func (e *Engine) ReminderWith(ctx context.Context, rm Reminder, f ReminderFacts) (rep Reply, skip bool, err error) {
+	if rm.Kind == RemindWeeklySummary {
+		return e.summaryReminder(ctx, rm)
+	}
+	p := f.Plan
+	if p == nil {
+		return Reply{}, true, nil
 	}
 	interview := rm.Kind == RemindInterview || rm.Kind == RemindArchive
 	if !p.Open() || !interview && !p.Tracking() { // interviews come before the plan runs, too
@@ -38,9 +69,9 @@ func (e *Engine) Reminder(ctx context.Context, rm Reminder) (rep Reply, skip boo
 	send := false
 	switch rm.Kind {
 	case RemindWeekly:
-		m, send, err = e.weeklyReminder(ctx, rd, rm, p)
+		m, send = e.weeklyReminder(rd, rm, p, f.LatestWeek)
 	case RemindMissed, RemindMissedHR:
-		m, send, err = e.missedReminder(ctx, rd, rm, p, roles)
+		m, send = e.missedReminder(ctx, rd, rm, p, roles, f.LatestWeek)
 	case RemindMonthly:
 		m, send, err = e.monthlyReminder(ctx, rd, rm, p, roles)
 	case RemindEnding:
@@ -48,7 +79,7 @@ func (e *Engine) Reminder(ctx context.Context, rm Reminder) (rep Reply, skip boo
 		m = e.planCard(ctx, p, rm.Recipient, rd.isHR)
 		m.Blocks = append([]Block{Text{Body: rd.tr("remind.ending", p.Number, formatDate(rd.loc, p.End))}}, m.Blocks...)
 	case RemindInterview, RemindArchive:
-		m, send, err = e.interviewReminder(ctx, rd, rm, p)
+		m, send, err = e.interviewReminder(ctx, rd, rm, p, f.Interviews)
 	default:
 		return Reply{}, false, fmt.Errorf("compose reminder %d: unknown kind %q", rm.ID, rm.Kind)
 	}
@@ -80,10 +111,9 @@ func (e *Engine) latestWeek(ctx context.Context, p *Plan) (string, error) {
 	return latest[p.ID].Week, nil
 }
 
-func (e *Engine) weeklyReminder(ctx context.Context, rd *request, rm Reminder, p *Plan) (Message, bool, error) {
-	week, err := e.latestWeek(ctx, p)
-	if err != nil || week >= rm.DueKey || rm.Recipient != p.EmployeeID {
-		return Message{}, false, err
+func (e *Engine) weeklyReminder(rd *request, rm Reminder, p *Plan, week string) (Message, bool) {
+	if week >= rm.DueKey || rm.Recipient != p.EmployeeID {
+		return Message{}, false
 	}
 	m := Message{Title: rd.tr("remind.weekly_title", p.Number, rm.DueKey), Color: ColorOrange,
 		Blocks: []Block{Text{Body: rd.tr("remind.weekly", clockIn(rm.ExpiresAt, rd.tz))}}}
@@ -92,32 +122,28 @@ func (e *Engine) weeklyReminder(ctx context.Context, rd *request, rm Reminder, p
 	}
 	m.Blocks = append(m.Blocks, Buttons{{Label: rd.tr("btn.update"), Style: StylePrimary,
 		Action: ActionRef{ID: "plan.update", Args: map[string]string{"plan": itoa(p.Number)}}}})
-	return m, true, nil
+	return m, true
 }
 
 // missedReminder tells the manager (or, after a second missed week in a
 // row, HR) who has not posted; it stands only while no update has landed.
-func (e *Engine) missedReminder(ctx context.Context, rd *request, rm Reminder, p *Plan, roles []Role) (Message, bool, error) {
-	week, err := e.latestWeek(ctx, p)
-	if err != nil {
-		return Message{}, false, err
-	}
+func (e *Engine) missedReminder(ctx context.Context, rd *request, rm Reminder, p *Plan, roles []Role, week string) (Message, bool) {
 	who := e.name(ctx, p.Tenant, p.EmployeeID)
 	m := Message{Title: rd.tr("remind.missed_title", p.Number, rm.DueKey), Color: ColorRed}
 	if rm.Kind == RemindMissed {
 		if week >= rm.DueKey || rm.Recipient != p.ManagerID {
-			return Message{}, false, nil
+			return Message{}, false
 		}
 		m.Blocks = append(m.Blocks, Text{Body: rd.tr("remind.missed", who, p.Number, rm.DueKey)})
 	} else {
 		prev, ok := PrevWeekKey(rm.DueKey)
 		if !ok || week >= prev || !hasRole(roles, RoleHR) {
-			return Message{}, false, nil
+			return Message{}, false
 		}
 		m.Blocks = append(m.Blocks, Text{Body: rd.tr("remind.missed_hr", who, prev, rm.DueKey, p.Number, e.name(ctx, p.Tenant, p.ManagerID))})
 	}
 	m.Blocks = append(m.Blocks, Buttons{{Label: rd.tr("btn.show"), Action: ActionRef{ID: "plan.show", Args: map[string]string{"plan": itoa(p.Number)}}}})
-	return m, true, nil
+	return m, true
 }
 
 // monthlyReminder is the review form itself, unless the month's review is in.
@@ -143,14 +169,10 @@ func (e *Engine) monthlyReminder(ctx context.Context, rd *request, rm Reminder, 
 
 // interviewReminder is the notice before an interview (the interview card:
 // agenda and the plan's figures) or the archive reminder after it.
-func (e *Engine) interviewReminder(ctx context.Context, rd *request, rm Reminder, p *Plan) (Message, bool, error) {
+func (e *Engine) interviewReminder(ctx context.Context, rd *request, rm Reminder, p *Plan, ivs []Interview) (Message, bool, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(rm.Subject, "interview:"), 10, 64)
 	if err != nil {
 		return Message{}, false, fmt.Errorf("compose reminder %d: subject %q is not an interview", rm.ID, rm.Subject)
-	}
-	ivs, err := e.store.Interviews(ctx, p.Tenant, p.ID)
-	if err != nil {
-		return Message{}, false, fmt.Errorf("interviews of plan %d: %w", p.ID, err)
 	}
 	for i := range ivs {
 		iv := &ivs[i]

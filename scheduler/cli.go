@@ -93,21 +93,21 @@ func (j *Jobs) RunJob(ctx context.Context, w io.Writer, name string, at time.Tim
 // previewJob prints each reminder of kinds that would go out at at, with
 // the first line of its message, and a one-line summary.
 func (j *Jobs) previewJob(ctx context.Context, w io.Writer, at time.Time, kinds []bot.ReminderKind) error {
-	rs, err := j.wantedAt(ctx, at, dueAt(at, kinds))
+	rs, err := j.wantedAt(ctx, at, dueAt(at, j.Planner.rules.maxSpread(), kinds))
 	if err != nil {
 		return err
 	}
 	d := j.describer()
 	sent, skipped := 0, 0
 	for _, r := range rs {
-		rep, skip, err := j.Composer.engine.Reminder(ctx, r)
+		rep, why, err := j.Composer.Preview(ctx, r)
 		what := ""
 		switch {
 		case err != nil:
 			what = "error: " + err.Error()
-		case skip:
+		case why != "":
 			skipped++
-			what = "skip: no longer applies"
+			what = "skip: " + why
 		default:
 			sent++
 			what, _, _ = strings.Cut(rep.Message.Text(), "\n")

@@ -100,6 +100,9 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (sent, missed int, err error) 
 			errs = append(errs, err)
 			break
 		}
+		if p, ok := d.o.Notifier.(Preparer); ok && len(rs) > 0 {
+			p.Prepare(ctx, rs)
+		}
 		s, m, err := d.handle(ctx, rs)
 		sent, missed = sent+s, missed+m
 		if err != nil {
@@ -129,42 +132,68 @@ const (
 	outMissed                // marked missed
 )
 
-// handle delivers claimed reminders with at most Parallel in flight. When
-// ctx ends, it returns the leases of the reminders not yet started.
+// handle delivers claimed reminders with at most Parallel in flight, and
+// one at a time per recipient (in due order), so a person with several
+// due reminders never takes the sends of others or meets the platform's
+// per-user ceiling; the app-wide ceilings are the senders' shared buckets.
+// When ctx ends, it returns the leases of the reminders not yet started.
 func (d *Dispatcher) handle(ctx context.Context, rs []bot.Reminder) (sent, missed int, err error) {
 	var (
 		mu   sync.Mutex
 		errs []error
+		left []bot.Reminder // not started when ctx ended
 		wg   sync.WaitGroup
 		sem  = make(chan struct{}, d.o.Parallel)
 	)
-	defer func() { err = errors.Join(err, d.release(ctx, rs)) }()
-	for len(rs) > 0 && ctx.Err() == nil {
-		select {
-		case <-ctx.Done():
-			continue // the loop ends above
-		case sem <- struct{}{}:
-		}
-		r := rs[0]
-		rs = rs[1:]
+	for _, chain := range byRecipient(rs) {
 		wg.Go(func() {
-			defer func() { <-sem }()
-			out, err := d.deliver(ctx, r)
-			mu.Lock()
-			defer mu.Unlock()
-			switch out {
-			case outSent:
-				sent++
-			case outMissed:
-				missed++
-			}
-			if err != nil {
-				errs = append(errs, err)
+			for i, r := range chain {
+				select {
+				case <-ctx.Done():
+				case sem <- struct{}{}:
+				}
+				if ctx.Err() != nil {
+					mu.Lock()
+					left = append(left, chain[i:]...)
+					mu.Unlock()
+					return
+				}
+				out, err := d.deliver(ctx, r)
+				<-sem
+				mu.Lock()
+				switch out {
+				case outSent:
+					sent++
+				case outMissed:
+					missed++
+				}
+				if err != nil {
+					errs = append(errs, err)
+				}
+				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
-	return sent, missed, errors.Join(errs...)
+	return sent, missed, errors.Join(errors.Join(errs...), d.release(ctx, left))
+}
+
+// byRecipient splits claimed rows by tenant and recipient, keeping their
+// order (oldest due first), in the order recipients first appear.
+func byRecipient(rs []bot.Reminder) [][]bot.Reminder {
+	index := map[[2]string]int{}
+	var out [][]bot.Reminder
+	for _, r := range rs {
+		k := [2]string{r.Tenant, r.Recipient}
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], r)
+	}
+	return out
 }
 
 // release returns the leases on rs, claimed but not started when ctx ended.

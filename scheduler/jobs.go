@@ -81,11 +81,12 @@ func (j *Jobs) wantedAt(ctx context.Context, at time.Time, keep func(bot.Reminde
 	return out, nil
 }
 
-// dueAt keeps the rows of kinds that would go out at at: due by then and
-// not past their deadline.
-func dueAt(at time.Time, kinds []bot.ReminderKind) func(bot.Reminder) bool {
+// dueAt keeps the rows of kinds that would go out at at: due by then, or
+// within the spread window after it (a job run at 17:00 covers the 17:00
+// reminders spread over the minutes after), and not past their deadline.
+func dueAt(at time.Time, spread time.Duration, kinds []bot.ReminderKind) func(bot.Reminder) bool {
 	return func(r bot.Reminder) bool {
-		return slices.Contains(kinds, r.Kind) && !r.DueAt.After(at) && r.ExpiresAt.After(at)
+		return slices.Contains(kinds, r.Kind) && !r.DueAt.After(at.Add(spread)) && r.ExpiresAt.After(at)
 	}
 }
 
@@ -108,16 +109,17 @@ type sendResult struct {
 	err    error
 }
 
-// sendDue claims the rows due by at, as a dispatcher does, and sends those
+// sendDue claims the rows due by at and its spread window, as a dispatcher does, and sends those
 // of kinds through the Notifier, marking them sent under the lease. Rows of
 // other kinds it happens to claim are left alone: the dispatchers send them
 // once this run's one-minute lease on them has run out.
 func (j *Jobs) sendDue(ctx context.Context, at time.Time, kinds []bot.ReminderKind) ([]sendResult, error) {
 	owner := cmp.Or(j.Owner, "pipbot-jobs")
+	through := at.Add(j.Planner.rules.maxSpread())
 	const batch = 100
 	var out []sendResult
 	for ctx.Err() == nil {
-		rs, err := j.Outbox.ClaimDue(ctx, owner, at, batch, time.Minute)
+		rs, err := j.Outbox.ClaimDue(ctx, owner, through, batch, time.Minute)
 		if err != nil {
 			return out, fmt.Errorf("claim due reminders: %w", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pipbot/pipbot/bot"
@@ -29,6 +30,8 @@ type Source interface {
 	// PlansClosedSince pages through plans closed or cancelled since then.
 	PlansClosedSince(ctx context.Context, since time.Time, afterID int64, limit int) ([]*bot.Plan, error)
 	PlanByID(ctx context.Context, tenant string, id int64) (*bot.Plan, error)
+	// PlansByIDs returns the tenant's plans among ids, in any status.
+	PlansByIDs(ctx context.Context, tenant string, ids []int64) ([]*bot.Plan, error)
 	ListPlans(ctx context.Context, tenant string, q bot.PlanQuery) ([]*bot.Plan, error)
 	InterviewsOfPlans(ctx context.Context, tenant string, planIDs []int64) ([]bot.Interview, error)
 	LatestUpdates(ctx context.Context, tenant string, planIDs []int64) (map[int64]bot.Update, error)
@@ -40,9 +43,14 @@ type Source interface {
 	TeamChats(ctx context.Context, tenant, managerID string) ([]bot.TeamChat, error)
 }
 
-// PlanWriter is the part of Reminders the planner writes with.
+// PlanWriter is the part of the store the planner writes with.
 type PlanWriter interface {
-	UpsertReminders(ctx context.Context, rs []bot.Reminder) (created int, err error)
+	// SyncReminders makes the tenant's stored rows match want in one
+	// write: it creates the wanted rows not stored whose deadline is after
+	// now, gives stored pending ones the times and flags of want, and
+	// cancels the pending rows under the subjects of cancel that want
+	// lacks. Safe to run from several planners at once.
+	SyncReminders(ctx context.Context, tenant string, want []bot.Reminder, now time.Time, cancel []string) (created, moved, cancelled int, err error)
 	CancelReminder(ctx context.Context, tenant string, id int64) error
 }
 
@@ -51,13 +59,15 @@ type PlannerOptions struct {
 	Source    Source
 	Reminders PlanWriter
 	Calendar  Workdays
-	Rules     *RuleBook      // nil: DefaultRules for every tenant
-	TZ        *time.Location // zone of people and tenants with none (PIPBOT_TZ); nil: UTC
-	HR        []string       // configured HR users, "platform:id" (PIPBOT_HR)
-	Clock     Clock
-	Log       *slog.Logger
-	Horizon   time.Duration // how far ahead rows are created; 0: 21 days
-	PageSize  int           // plans per page; 0: 500
+	// Changes makes passes incremental (Run); nil: every pass is full.
+	Changes  ChangeLog
+	Rules    *RuleBook      // nil: DefaultRules for every tenant
+	TZ       *time.Location // zone of people and tenants with none (PIPBOT_TZ); nil: UTC
+	HR       []string       // configured HR users, "platform:id" (PIPBOT_HR)
+	Clock    Clock
+	Log      *slog.Logger
+	Horizon  time.Duration // how far ahead rows are created; 0: 21 days
+	PageSize int           // plans per page; 0: 500
 }
 
 // Planner turns plans, interviews and team chats into reminder rows, ahead
@@ -70,6 +80,8 @@ type Planner struct {
 	src      Source
 	out      PlanWriter
 	cal      Workdays
+	changes  ChangeLog
+	fullDue  atomic.Bool // the next Run plans in full
 	rules    *RuleBook
 	tz       *time.Location
 	hr       []string
@@ -92,8 +104,9 @@ func NewPlanner(o PlannerOptions) (*Planner, error) {
 	if o.Source == nil || o.Reminders == nil || o.Calendar == nil {
 		return nil, errors.New("new planner: source, reminders and calendar are required")
 	}
-	pl := &Planner{src: o.Source, out: o.Reminders, cal: o.Calendar, rules: o.Rules, tz: o.TZ, hr: o.HR,
+	pl := &Planner{src: o.Source, out: o.Reminders, cal: o.Calendar, changes: o.Changes, rules: o.Rules, tz: o.TZ, hr: o.HR,
 		clock: o.Clock, log: o.Log, horizon: o.Horizon, pageSize: o.PageSize}
+	pl.fullDue.Store(true) // a process starts with a full pass
 	if pl.rules == nil {
 		pl.rules, _ = NewRuleBook(DefaultRules(), nil)
 	}
@@ -140,13 +153,10 @@ func (pl *Planner) Plan(ctx context.Context, now time.Time) error {
 		pl.lastRun = now
 		pl.mu.Unlock()
 	}
-	pl.log.InfoContext(ctx, "reminders planned", "plans", rn.plans, "wanted", rn.wanted, "created", rn.created,
+	pl.log.InfoContext(ctx, "reminders planned", "pass", "full", "plans", rn.plans, "wanted", rn.wanted, "created", rn.created,
 		"cancelled", rn.cancelled, "took_ms", time.Since(started).Milliseconds())
 	return errors.Join(errs...)
 }
-
-// Run is Plan at the planner's clock, for TickerOptions.Plan.
-func (pl *Planner) Run(ctx context.Context) error { return pl.Plan(ctx, pl.clock.now()) }
 
 // groupFunc handles the plans of one tenant in one page.
 type groupFunc func(ctx context.Context, rn *run, tenant string, plans []*bot.Plan) error

@@ -8,10 +8,11 @@ import (
 	"github.com/pipbot/pipbot/bot"
 )
 
-// ReminderEngine builds the message of a due reminder for its recipient, or
-// says to skip it (bot.Engine implements it).
+// ReminderEngine builds the message of a due reminder for its recipient
+// from the facts the Composer loaded, or says to skip it (bot.Engine
+// implements it).
 type ReminderEngine interface {
-	Reminder(ctx context.Context, r bot.Reminder) (rep bot.Reply, skip bool, err error)
+	ReminderWith(ctx context.Context, r bot.Reminder, f bot.ReminderFacts) (rep bot.Reply, skip bool, err error)
 }
 
 // ErrSkipped is what Composer.Notifier returns for a reminder that no longer
@@ -29,6 +30,7 @@ type Sender func(ctx context.Context, r bot.Reminder, rep bot.Reply) (messageID 
 type Composer struct {
 	planner *Planner
 	engine  ReminderEngine
+	ready   prepared // the checks of claimed batches (Preparer)
 }
 
 // NewComposer builds a Composer over the planner that planned the rows
@@ -48,22 +50,27 @@ func (c *Composer) Compose(ctx context.Context, r bot.Reminder) (rep bot.Reply, 
 }
 
 // Preview is Compose without side effects, for dry runs: why is "" when r
-// would be sent as rep, else the reason it would be skipped. A reminder
-// about a plan stands only if planning the plan now still wants it (same
-// key: same week, same notice day, same recipient); then the engine checks
-// the plan's current state and builds the message in the recipient's
-// language and zone.
+// would be sent as rep, else the reason it would be skipped. The reminder's
+// plan, interviews and latest update are loaded once: a reminder about a
+// plan stands only if planning the plan now still wants it (same key: same
+// week, same notice day, same recipient), and then the engine, handed the
+// same facts, checks what only the message knows (roles, the month's
+// review) and builds it in the recipient's language and zone.
 func (c *Composer) Preview(ctx context.Context, r bot.Reminder) (rep bot.Reply, why string, err error) {
-	if r.PlanID != 0 {
-		ok, err := c.planner.Wanted(ctx, r)
-		if err != nil {
-			return bot.Reply{}, "", fmt.Errorf("compose reminder %d: %w", r.ID, err)
-		}
-		if !ok {
-			return bot.Reply{}, "no longer planned", nil
-		}
+	pre, ok := c.ready.take(r.ID)
+	f, err := pre.f, error(nil)
+	if ok {
+		ok = pre.wanted
+	} else {
+		f, ok, err = c.planner.facts(ctx, r)
 	}
-	rep, skip, err := c.engine.Reminder(ctx, r)
+	if err != nil {
+		return bot.Reply{}, "", fmt.Errorf("compose reminder %d: %w", r.ID, err)
+	}
+	if !ok {
+		return bot.Reply{}, "no longer planned", nil
+	}
+	rep, skip, err := c.engine.ReminderWith(ctx, r, f)
 	if err != nil {
 		return bot.Reply{}, "", fmt.Errorf("compose reminder %d: %w", r.ID, err)
 	}
@@ -86,52 +93,38 @@ func (c *Composer) skip(ctx context.Context, r bot.Reminder, why string) (bot.Re
 }
 
 // Notifier is the dispatcher's Notifier: Compose, then send. A skipped
-// reminder is reported as ErrSkipped (already cancelled, not to retry).
-func (c *Composer) Notifier(send Sender) Notifier {
-	return NotifierFunc(func(ctx context.Context, r bot.Reminder) (string, error) {
-		rep, skip, err := c.Compose(ctx, r)
-		if err != nil {
-			return "", err
-		}
-		if skip {
-			return "", ErrSkipped
-		}
-		return send(ctx, r, rep)
-	})
-}
+// reminder is reported as ErrSkipped (already cancelled, not to retry). It
+// is a Preparer: the dispatcher hands it each claimed batch first.
+func (c *Composer) Notifier(send Sender) Notifier { return composerNotifier{c: c, send: send} }
 
-// Wanted reports whether planning r's plan now still produces r's key: the
-// dispatch-time check that catches whatever changed since r was planned,
-// even when no hook re-planned it. Team summaries are not about one plan
-// and always stand here (the engine counts when composing).
-func (pl *Planner) Wanted(ctx context.Context, r bot.Reminder) (bool, error) {
+// facts loads what r's message is decided on, once, and reports whether
+// planning r's plan now still produces r's key: the dispatch-time check
+// that catches whatever changed since r was planned, even when no hook
+// re-planned it. A team summary is not about one plan: it has no facts and
+// always stands here (the engine counts when composing).
+func (pl *Planner) facts(ctx context.Context, r bot.Reminder) (f bot.ReminderFacts, wanted bool, err error) {
 	if r.PlanID == 0 {
-		return true, nil
+		return f, true, nil
 	}
 	p, err := pl.src.PlanByID(ctx, r.Tenant, r.PlanID)
 	if errors.Is(err, bot.ErrNotFound) {
-		return false, nil
+		return f, false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("check reminder %d: %w", r.ID, err)
+		return f, false, fmt.Errorf("check reminder %d: %w", r.ID, err)
 	}
 	ivs, err := pl.src.InterviewsOfPlans(ctx, r.Tenant, []int64{p.ID})
 	if err != nil {
-		return false, fmt.Errorf("check reminder %d: %w", r.ID, err)
+		return f, false, fmt.Errorf("check reminder %d: %w", r.ID, err)
 	}
 	rn := pl.newRun(pl.clock.now())
 	if err := pl.load(ctx, rn, r.Tenant, involved([]*bot.Plan{p}, ivs), false); err != nil {
-		return false, err
+		return f, false, err
 	}
 	latest, err := pl.src.LatestUpdates(ctx, r.Tenant, []int64{p.ID})
 	if err != nil {
-		return false, fmt.Errorf("check reminder %d: %w", r.ID, err)
+		return f, false, fmt.Errorf("check reminder %d: %w", r.ID, err)
 	}
-	key := r.Key()
-	for _, w := range pl.planRows(rn, p, ivs, latest[p.ID].Week) {
-		if w.Key() == key {
-			return true, nil
-		}
-	}
-	return false, nil
+	f = bot.ReminderFacts{Plan: p, LatestWeek: latest[p.ID].Week, Interviews: ivs}
+	return f, pl.stillPlanned(rn, r, f), nil
 }

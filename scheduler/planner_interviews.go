@@ -59,7 +59,7 @@ func (pl *Planner) summaryRows(rn *run, tenant string, plans []*bot.Plan) []bot.
 		return nil
 	}
 	r := pl.rules.of(tenant)
-	w := &wants{rn: rn}
+	w := &wants{rn: rn, spread: r.spread}
 	for _, c := range rn.tenants[tenant].chats {
 		members := team[c.ManagerID]
 		if len(members) == 0 {

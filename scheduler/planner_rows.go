@@ -13,11 +13,14 @@ import (
 // deadline by more than the lookback, not due beyond the horizon, and with
 // a deadline after their due time.
 type wants struct {
-	rn   *run
-	rows []bot.Reminder
+	rn     *run
+	spread time.Duration // the rules' spread window
+	rows   []bot.Reminder
 }
 
+// add keeps r, spread over the window, if it falls within the run's.
 func (w *wants) add(r bot.Reminder) {
+	spread(&r, w.spread)
 	if r.ExpiresAt.After(r.DueAt) && r.ExpiresAt.After(w.rn.from) && !r.DueAt.After(w.rn.to) {
 		w.rows = append(w.rows, r)
 	}
@@ -47,7 +50,7 @@ func (pl *Planner) planRows(rn *run, p *bot.Plan, ivs []bot.Interview, latest st
 		return nil
 	}
 	r := pl.rules.of(p.Tenant)
-	w := &wants{rn: rn}
+	w := &wants{rn: rn, spread: r.spread}
 	base := bot.Reminder{Tenant: p.Tenant, Platform: p.Platform, PlanID: p.ID, Subject: planSubject(p.ID),
 		Status: bot.ReminderPending, CreatedAt: rn.now}
 	if p.Tracking() {
@@ -94,12 +97,16 @@ func (pl *Planner) weeklyRows(w *wants, r compiled, p *bot.Plan, base bot.Remind
 	}
 }
 
-// missedBefore reports whether the week before monday's was already missed:
-// the plan ran then, its deadline has passed, and no update came.
+// missedBefore reports whether the week before monday's is missed so far:
+// the plan ran then and no update came for it. It does not ask whether
+// that week's deadline has passed: the escalation it leads to is due a week
+// later, an update landing before then cancels it, and so the rows wanted
+// depend on the plans alone, not on when the planner runs (an incremental
+// pass and a full one plan the same rows).
 func (pl *Planner) missedBefore(rn *run, r compiled, p *bot.Plan, monday calendar.Date, latest string, emp *time.Location) bool {
 	prev := monday.AddDays(-7)
 	day := pl.weeklyDay(rn, p.Tenant, r, prev)
-	return !day.IsZero() && tracked(p, at(day, r.weekly, emp)) && latest < weekKey(prev) && rn.now.After(endOfDay(day, emp))
+	return !day.IsZero() && tracked(p, at(day, r.weekly, emp)) && latest < weekKey(prev)
 }
 
 // monthlyRows: the review prompt on the monthly day (moved to the previous

@@ -19,6 +19,9 @@ type run struct {
 	from time.Time // rows whose deadline is before this are no longer wanted
 	to   time.Time // rows due after this are left to a later run
 	keep bool      // create and move rows, but cancel none (jobs run --at)
+	// rollAfter, when set, makes the run write only rows due after it: the
+	// window rolled forward since the last pass planned up to rollAfter.
+	rollAfter time.Time
 
 	tenants map[string]*tenantData
 	zones   map[string]*time.Location // IANA name → zone
@@ -44,8 +47,15 @@ type dayKey struct {
 
 func (pl *Planner) newRun(now time.Time) *run {
 	now = now.UTC()
-	return &run{now: now, from: now.Add(-lookback), to: now.Add(pl.horizon),
+	return &run{now: now, from: now.Add(-lookback), to: pl.windowEnd(now),
 		tenants: map[string]*tenantData{}, zones: map[string]*time.Location{}, days: map[dayKey]calendar.Date{}}
+}
+
+// windowEnd is the end of the window planned at now: the horizon ahead,
+// rounded down to a UTC midnight, so that it moves a day at a time and a
+// pass in between has no new rows to create for plans that did not change.
+func (pl *Planner) windowEnd(now time.Time) time.Time {
+	return now.UTC().Add(pl.horizon).Truncate(24 * time.Hour)
 }
 
 // load reads what the run still lacks of the tenant: its HR users (once),

@@ -12,28 +12,42 @@ import (
 // status but closed and cancelled.
 var openStatuses = []bot.Status{bot.StatusDraft, bot.StatusSubmitted, bot.StatusApproved, bot.StatusActive}
 
-// planGroup plans some plans of one tenant: it creates the rows they want
-// that are not yet stored and moves the pending ones whose time changed
-// (UpsertReminders), then, unless the run keeps rows, cancels their pending
-// rows that are no longer wanted. Team-chat summaries are only ever
-// created; the engine skips one whose team has nothing to count when due.
+// planGroup plans some plans of one tenant in one write (SyncReminders):
+// it creates the rows they want that are not yet stored, moves the pending
+// ones whose time changed and, unless the run keeps rows, cancels their
+// pending rows that are no longer wanted (the update landed, the interview
+// moved or was cancelled or recorded, the plan stopped running, the manager
+// changed). Team-chat summaries are only ever created; the engine skips one
+// whose team has nothing to count when due. A rolling run writes only the
+// rows due after the window it already planned.
 func (pl *Planner) planGroup(ctx context.Context, rn *run, tenant string, plans []*bot.Plan) error {
 	want, ivs, err := pl.wantGroup(ctx, rn, tenant, plans)
 	if err != nil {
 		return err
 	}
-	live := slices.DeleteFunc(slices.Clone(want), func(r bot.Reminder) bool { return !r.ExpiresAt.After(rn.now) })
-	if len(live) > 0 {
-		n, err := pl.out.UpsertReminders(ctx, live)
-		rn.created += n
-		if err != nil {
-			return fmt.Errorf("plan tenant %s: %w", tenant, err)
+	var cancel []string
+	if !rn.keep {
+		cancel = make([]string, 0, len(plans)+len(ivs))
+		for _, p := range plans {
+			cancel = append(cancel, planSubject(p.ID))
+		}
+		for _, iv := range ivs {
+			cancel = append(cancel, interviewSubject(iv.ID))
 		}
 	}
-	if rn.keep {
+	if !rn.rollAfter.IsZero() {
+		want = slices.DeleteFunc(want, func(r bot.Reminder) bool { return !r.DueAt.After(rn.rollAfter) })
+	}
+	if len(want) == 0 && len(cancel) == 0 {
 		return nil
 	}
-	return pl.cancelUnwanted(ctx, rn, tenant, plans, ivs, want)
+	created, _, cancelled, err := pl.out.SyncReminders(ctx, tenant, want, rn.now, cancel)
+	rn.created += created
+	rn.cancelled += cancelled
+	if err != nil {
+		return fmt.Errorf("plan tenant %s: %w", tenant, err)
+	}
+	return nil
 }
 
 // wantGroup computes the rows some plans of one tenant want (with the
@@ -86,39 +100,6 @@ func involved(plans []*bot.Plan, ivs []bot.Interview) []string {
 	return ids
 }
 
-// cancelUnwanted cancels the pending rows of plans and their interviews
-// whose key is not among want: the update landed, the interview moved or
-// was cancelled or recorded, the plan stopped running, the manager changed.
-func (pl *Planner) cancelUnwanted(ctx context.Context, rn *run, tenant string, plans []*bot.Plan, ivs []bot.Interview, want []bot.Reminder) error {
-	subjects := make([]string, 0, len(plans)+len(ivs))
-	for _, p := range plans {
-		subjects = append(subjects, planSubject(p.ID))
-	}
-	for _, iv := range ivs {
-		subjects = append(subjects, interviewSubject(iv.ID))
-	}
-	pending, err := pl.src.PendingReminders(ctx, tenant, subjects)
-	if err != nil {
-		return fmt.Errorf("plan tenant %s: %w", tenant, err)
-	}
-	keys := make(map[string]bool, len(want))
-	for _, r := range want {
-		keys[r.Key()] = true
-	}
-	for _, r := range pending {
-		if keys[r.Key()] {
-			continue
-		}
-		if err := pl.out.CancelReminder(ctx, tenant, r.ID); err != nil {
-			return fmt.Errorf("plan tenant %s: %w", tenant, err)
-		}
-		rn.cancelled++
-		pl.log.DebugContext(ctx, "reminder no longer wanted", "tenant", tenant, "plan_id", r.PlanID,
-			"reminder_id", r.ID, "kind", r.Kind, "due_key", r.DueKey)
-	}
-	return nil
-}
-
 // Replan plans one plan again now: call it after an interview is booked,
 // moved or cancelled or its notes recorded, an update lands, the end date
 // changes, the plan is closed or cancelled. The periodic run (every ten
@@ -152,9 +133,30 @@ func (pl *Planner) ReplanTenant(ctx context.Context, tenant string) error {
 	return nil
 }
 
-// PlanChanged is Replan for callers that cannot act on an error, such as a
-// hook run after the engine saved a change: the error is logged, and the
-// next periodic run repairs what this one could not.
+// ReplanPlans plans the tenant's plans ids again now, in one write per
+// page (the ChangeQueue's batches of changed plans).
+func (pl *Planner) ReplanPlans(ctx context.Context, tenant string, ids []int64) error {
+	return pl.planIDs(ctx, pl.newRun(pl.clock.now()), tenant, ids)
+}
+
+// planIDs plans the tenant's plans ids, page by page, in run rn.
+func (pl *Planner) planIDs(ctx context.Context, rn *run, tenant string, ids []int64) error {
+	for page := range slices.Chunk(ids, pl.pageSize) {
+		plans, err := pl.src.PlansByIDs(ctx, tenant, page)
+		if err == nil {
+			err = pl.planGroup(ctx, rn, tenant, plans)
+		}
+		if err != nil {
+			return fmt.Errorf("replan %d plans of tenant %s: %w", len(ids), tenant, err)
+		}
+	}
+	return nil
+}
+
+// PlanChanged is Replan for callers that cannot act on an error: the error
+// is logged, and the next pass repairs what this one could not. It plans
+// at once, so the engine's hook, which must not block, goes through a
+// ChangeQueue instead.
 func (pl *Planner) PlanChanged(ctx context.Context, tenant string, planID int64) {
 	if err := pl.Replan(ctx, tenant, planID); err != nil {
 		pl.log.WarnContext(ctx, "replan failed; the next run will retry", "tenant", tenant, "plan_id", planID, "err", err)

@@ -38,11 +38,13 @@ type planWorld struct {
 func newPlanWorld(t *testing.T, db *storage.DB, tenant string, rules scheduler.Rules, tz *time.Location, people ...bot.Person) *planWorld {
 	t.Helper()
 	w := &planWorld{t: t, db: db, clock: &stepClock{}, tenant: tenant, sent: &sentLog{}}
-	cal, err := calendar.New(calendar.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cal := newCalendar(t)
 	w.cal = cal
+	// Most worlds read exact send times off the calendar: they plan without
+	// the default spread, which has tests of its own (spread_test.go).
+	if rules.Spread == scheduler.DefaultRules().Spread {
+		rules.Spread = "0s"
+	}
 	book, err := scheduler.NewRuleBook(scheduler.DefaultRules(), map[string]scheduler.Rules{tenant: rules})
 	if err != nil {
 		t.Fatal(err)

@@ -35,6 +35,10 @@ type Rules struct {
 	EndingTime     string  `yaml:"ending_time"`
 	ArchiveDays    int     `yaml:"archive_days"` // archive reminder: working days after an interview
 	ArchiveTime    string  `yaml:"archive_time"`
+	// Spread spreads reminders due at one minute over this window after it,
+	// each recipient at an offset fixed by a hash of them ("5m"; "0s" sends
+	// on the minute): Feishu asks apps not to send on :00 and :30.
+	Spread string `yaml:"spread"`
 
 	// The tenant's process settings, which the engine reads (Policy).
 	Approval       string `yaml:"approval"`        // "manager" or "manager+hr": HR as a second, sequential approver
@@ -49,6 +53,7 @@ func DefaultRules() Rules {
 		WeeklyDay: Weekday(time.Friday), WeeklyTime: "17:00", EscalationTime: "10:00", EscalateHR: true,
 		MonthlyDay: 25, MonthlyTime: "10:00", MonthlyGrace: 2,
 		EndingDays: 3, EndingTime: "10:00", ArchiveDays: 1, ArchiveTime: "10:00",
+		Spread:   DefaultSpread.String(),
 		Approval: string(bot.ApproveManager),
 	}
 }
@@ -125,6 +130,9 @@ func (r Rules) Validate() error {
 	if d, err := time.ParseDuration(r.NoticeDeadline); err != nil || d < 0 || d > 48*time.Hour {
 		errs = append(errs, fmt.Errorf("notice_deadline: %q: want a duration between 0 and 48h, e.g. 2h", r.NoticeDeadline))
 	}
+	if d, err := time.ParseDuration(r.Spread); err != nil || d < 0 || d > maxSpread {
+		errs = append(errs, fmt.Errorf("spread: %q: want a duration between 0s and %v, e.g. 5m", r.Spread, maxSpread))
+	}
 	if a := bot.Approval(r.Approval); a != bot.ApproveManager && a != bot.ApproveManagerHR {
 		errs = append(errs, fmt.Errorf("approval: %q: want manager or manager+hr", r.Approval))
 	}
@@ -154,6 +162,7 @@ type compiled struct {
 	Rules
 	notice, weekly, escalation, monthly, ending, archive clock
 	noticeDeadline                                       time.Duration
+	spread                                               time.Duration
 	tz                                                   *time.Location // nil: the service default
 }
 
@@ -169,6 +178,7 @@ func compile(r Rules) (compiled, error) {
 	c.ending, _ = parseClock(r.EndingTime)
 	c.archive, _ = parseClock(r.ArchiveTime)
 	c.noticeDeadline, _ = time.ParseDuration(r.NoticeDeadline)
+	c.spread, _ = time.ParseDuration(r.Spread)
 	if r.TZ != "" {
 		c.tz, _ = time.LoadLocation(r.TZ)
 	}
@@ -205,6 +215,15 @@ func (b *RuleBook) Policy(tenant string) bot.Policy {
 		return DefaultRules().Policy()
 	}
 	return b.For(tenant).Policy()
+}
+
+// maxSpread is the widest spread window of any tenant.
+func (b *RuleBook) maxSpread() time.Duration {
+	m := b.def.spread
+	for _, c := range b.tenants {
+		m = max(m, c.spread)
+	}
+	return m
 }
 
 func (b *RuleBook) of(tenant string) compiled {

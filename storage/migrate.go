@@ -26,9 +26,12 @@ func (db *DB) Migrate(ctx context.Context) error {
 	models := []any{
 		&planRow{}, &updateRow{}, &interviewRow{}, &reviewRow{},
 		&adjustmentRow{}, &noteRow{}, &auditRow{}, &auditHeadRow{}, &personRow{}, &teamChatRow{},
-		&inboxRow{}, &inboxKeyRow{}, &reminderRow{}, &effectRow{}, &calendarYearRow{},
+		&inboxRow{}, &inboxKeyRow{}, &reminderRow{}, &effectRow{}, &calendarYearRow{}, &planChangeRow{}, &plannerMarkRow{},
 	}
 	if err := g.AutoMigrate(models...); err != nil {
+		return fmt.Errorf("migrate %s schema: %w", db.kind, err)
+	}
+	if err := migrateChangeIndexes(g); err != nil {
 		return fmt.Errorf("migrate %s schema: %w", db.kind, err)
 	}
 	return nil

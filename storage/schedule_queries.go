@@ -118,3 +118,16 @@ func (db *DB) peopleWhere(ctx context.Context, tenant, cond string, arg any) ([]
 	}
 	return out, nil
 }
+
+// PlansByIDs returns the tenant's plans among ids, in any status, by ID:
+// the plans an incremental planning pass found changed.
+func (db *DB) PlansByIDs(ctx context.Context, tenant string, ids []int64) ([]*bot.Plan, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []planRow
+	if err := db.gdb.WithContext(ctx).Where("tenant = ? AND id IN ?", tenant, ids).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("%d plans of tenant %s: %w", len(ids), tenant, err)
+	}
+	return plansOf(rows), nil
+}

@@ -40,9 +40,6 @@ type app struct {
 // newApp opens and migrates cfg.DB, opens cfg.Redis (embedded when empty)
 // and builds the engine with the HR list, locale and time zone of cfg.
 // Close releases what it opened; on error nothing is left open.
-// replanTimeout bounds re-planning one changed plan inside a command.
-const replanTimeout = 2 * time.Second
-
 // appOption changes how newApp builds the app; tests use it to set the clock.
 type appOption func(*bot.Options)
 
@@ -80,15 +77,13 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...ap
 		TZ:       cfg.Location(),
 		Observer: a.metrics,
 	}
-	// When serve runs the scheduler, a changed plan is re-planned at once
-	// (a moved interview's notice moves before the next planning run).
+	// When serve runs the scheduler, a changed plan is queued to be
+	// re-planned at once, off the request path (a moved interview's notice
+	// moves before the next planning pass); the hook must not block.
 	o.Changed = func(ctx context.Context, tenant string, planID int64) {
-		if a.sched == nil {
-			return
+		if a.sched != nil {
+			a.sched.changes.Add(ctx, tenant, planID)
 		}
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replanTimeout)
-		defer cancel()
-		a.sched.planner.PlanChanged(ctx, tenant, planID)
 	}
 	for _, opt := range opts {
 		opt(&o)

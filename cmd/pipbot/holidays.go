@@ -124,6 +124,7 @@ func (a *app) watchHolidays(ctx context.Context, interval time.Duration, now fun
 			log.Warn(w)
 		}
 		if a.sched != nil {
+			a.sched.planner.RequestFull() // every plan's working days may have moved
 			if err := a.sched.planner.Run(ctx); err != nil {
 				log.Error("re-plan after holiday years changed", "err", err)
 			}

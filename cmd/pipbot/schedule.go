@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,8 +15,10 @@ import (
 
 // The storage implements the scheduler's ports.
 var (
-	_ scheduler.Reminders = (*storageDB)(nil)
-	_ scheduler.Source    = (*storageDB)(nil)
+	_ scheduler.Reminders  = (*storageDB)(nil)
+	_ scheduler.Source     = (*storageDB)(nil)
+	_ scheduler.PlanWriter = (*storageDB)(nil)
+	_ scheduler.ChangeLog  = (*storageDB)(nil)
 )
 
 // schedule is the scheduler of one process: the calendar, the planner, the
@@ -30,6 +30,8 @@ type schedule struct {
 	notifier   scheduler.Notifier
 	dispatcher *scheduler.Dispatcher
 	metrics    *scheduler.Metrics
+	// changes re-plans the plans the engine changed, off the request path.
+	changes *scheduler.ChangeQueue
 }
 
 // newSchedule builds the scheduler from the configuration: PIPBOT_CALENDAR
@@ -37,13 +39,15 @@ type schedule struct {
 func (a *app) newSchedule(now func() time.Time) (*schedule, error) {
 	cal, rules := a.calendar, a.rules // loaded by newApp, which the engine shares
 	log := a.log.With("component", "scheduler")
-	planner, err := scheduler.NewPlanner(scheduler.PlannerOptions{Source: a.db, Reminders: a.db, Calendar: cal, Rules: rules,
-		TZ: a.cfg.Location(), HR: a.cfg.HR, Clock: now, Log: log})
+	planner, err := scheduler.NewPlanner(scheduler.PlannerOptions{Source: a.db, Reminders: a.db, Changes: a.db, Calendar: cal,
+		Rules: rules, TZ: a.cfg.Location(), HR: a.cfg.HR, Clock: now, Log: log})
 	if err != nil {
 		return nil, fmt.Errorf("planner: %w", err)
 	}
 	s := &schedule{calendar: cal, planner: planner, composer: scheduler.NewComposer(planner, a.engine), metrics: scheduler.NewMetrics()}
-	s.notifier = s.composer.Notifier(a.sendReminder)
+	s.changes = scheduler.NewChangeQueue(scheduler.ChangeQueueOptions{Replan: planner.ReplanPlans,
+		Record: a.db.RecordPlanChanges, Overflow: planner.RequestFull, Log: log})
+	s.notifier = s.composer.Notifier(a.senders().Send)
 	host, _ := os.Hostname()
 	s.dispatcher, err = scheduler.NewDispatcher(scheduler.DispatcherOptions{Store: a.db, Notifier: s.notifier,
 		Owner: fmt.Sprintf("%s-%d", host, os.Getpid()), Now: now, Log: log, Metrics: s.metrics})
@@ -54,21 +58,19 @@ func (a *app) newSchedule(now func() time.Time) (*schedule, error) {
 	return s, nil
 }
 
-// errNoSender is a reminder for a platform this process cannot reach.
-var errNoSender = errors.New("no sender for the reminder's platform")
-
-// sendReminder sends a composed reminder through its platform's sender,
-// keyed by the reminder so a resend after a crash sends once (Feishu's uuid,
+// senders are the reminder senders of the platforms this process reaches,
+// by platform: replies and reminders go out through the same Sender, keyed
+// by the reminder so a resend after a crash sends once (Feishu's uuid,
 // Slack's check before resending).
-func (a *app) sendReminder(ctx context.Context, r bot.Reminder, rep bot.Reply) (string, error) {
-	key, _ := strings.CutPrefix(r.Tenant, r.Platform+":")
-	switch {
-	case r.Platform == bot.PlatformLark && a.lark != nil:
-		return a.lark.sender.Send(ctx, key, rep)
-	case r.Platform == bot.PlatformSlack && a.slack != nil:
-		return a.slack.sender.Send(ctx, key, rep)
+func (a *app) senders() scheduler.Senders {
+	out := scheduler.Senders{}
+	if a.lark != nil {
+		out[bot.PlatformLark] = a.lark.sender.Send
 	}
-	return "", fmt.Errorf("reminder %d on %s: %w", r.ID, r.Platform, errNoSender)
+	if a.slack != nil {
+		out[bot.PlatformSlack] = a.slack.sender.Send
+	}
+	return out
 }
 
 // run runs the ticker: planning every 10 minutes, dispatching every 30 s,
@@ -79,9 +81,15 @@ func (s *schedule) run(ctx context.Context, log func(err error)) {
 		log(err)
 		return
 	}
+	queued := make(chan struct{})
+	go func() {
+		defer close(queued)
+		s.changes.Run(ctx)
+	}()
 	if err := t.Run(ctx); err != nil {
 		log(err)
 	}
+	<-queued // drained: what the engine changed before the stop is planned
 }
 
 // calendarWarnings exports the calendar's warnings (a year not yet

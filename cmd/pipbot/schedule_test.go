@@ -14,9 +14,12 @@ import (
 // TestInterviewMoveReplansAtOnce: with the scheduler wired as in serve,
 // booking an interview plans its notices on the third working day before,
 // and moving it cancels those and plans new ones, without waiting for the
-// next planning run.
+// next planning run: the engine's hook queues the plan, and the queue
+// re-plans it off the request path. The notices are spread over the rules'
+// window after 10:00.
 func TestInterviewMoveReplansAtOnce(t *testing.T) {
-	ctx := context.Background()
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	now := time.Date(2026, 11, 16, 9, 0, 0, 0, sh)
 	clock := func() time.Time { return now }
@@ -33,6 +36,12 @@ func TestInterviewMoveReplansAtOnce(t *testing.T) {
 	if err := seedDemo(ctx, a.db, demoPeople(), now); err != nil {
 		t.Fatal(err)
 	}
+	queue := make(chan struct{})
+	go func() {
+		defer close(queue)
+		a.sched.changes.Run(ctx)
+	}()
+	defer func() { stop(); <-queue }()
 	say := func(who, text string) {
 		t.Helper()
 		r, err := a.engine.Handle(ctx, bot.Command{Platform: bot.PlatformConsole, Tenant: demoTenant, Actor: bot.Person{ID: who}, Chat: bot.Chat{ID: "dm:" + who}, Text: text})
@@ -53,16 +62,41 @@ func TestInterviewMoveReplansAtOnce(t *testing.T) {
 		return rs
 	}
 	say("wang", "面谈 1 预约 2026-12-03 15:00") // Thursday: notice on Monday 11-30
-	pending := notices(bot.ReminderPending)
-	if len(pending) != 2 || pending[0].DueAt.In(sh).Format("2006-01-02 15:04") != "2026-11-30 10:00" {
+	pending := awaitNotices(t, notices, "2026-11-30 10:00", 0)
+	if len(pending) != 2 {
 		t.Fatalf("after booking: %+v", pending)
 	}
 	say("wang", "面谈 1 改期 2026-12-08 15:00") // Tuesday: notice on Thursday 12-03
-	pending = notices(bot.ReminderPending)
-	if len(pending) != 2 || pending[0].DueAt.In(sh).Format("2006-01-02 15:04") != "2026-12-03 10:00" {
+	pending = awaitNotices(t, notices, "2026-12-03 10:00", 2)
+	if len(pending) != 2 {
 		t.Fatalf("after moving: %+v", pending)
 	}
 	if cancelled := notices(bot.ReminderCancelled); len(cancelled) != 2 {
 		t.Fatalf("the old notices were not cancelled: %+v", cancelled)
 	}
+}
+
+// awaitNotices waits up to 5 s for the queue to have planned two pending
+// notices due in the spread window after slot (Shanghai time) and cancelled
+// cancelled, and returns the pending ones.
+func awaitNotices(t *testing.T, notices func(bot.ReminderStatus) []bot.Reminder, slot string, cancelled int) []bot.Reminder {
+	t.Helper()
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	from, err := time.ParseInLocation("2006-01-02 15:04", slot, sh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pending []bot.Reminder
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		pending = notices(bot.ReminderPending)
+		ok := len(pending) == 2 && len(notices(bot.ReminderCancelled)) == cancelled
+		for _, r := range pending {
+			ok = ok && !r.DueAt.Before(from) && r.DueAt.Before(from.Add(scheduler.DefaultSpread))
+		}
+		if ok {
+			return pending
+		}
+	}
+	t.Fatalf("pending notices after %s not planned in time: %+v", slot, pending)
+	return nil
 }

@@ -1,0 +1,75 @@
+package storage
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pipbot/pipbot/bot"
+	"github.com/pipbot/pipbot/storage/storagetest"
+)
+
+// TestSyncReminders on SQLite, and on PostgreSQL and MySQL when their
+// variables are set: 1,200 new rows (more than one statement) read back as
+// written, and a claim at a row's due time takes it while one a millisecond
+// earlier does not (times are stored as bound times compare); a second sync
+// that moves one row and drops another moves and cancels exactly those; a
+// third that wants only the dropped one makes it pending again and cancels
+// the rest; a row past its deadline is not created.
+func TestSyncReminders(t *testing.T) {
+	for _, b := range []struct {
+		name string
+		dsn  func(testing.TB) string
+	}{{"sqlite", storagetest.SQLite}, {"postgres", storagetest.Postgres}, {"mysql", storagetest.MySQL}} {
+		t.Run(b.name, func(t *testing.T) { testSyncReminders(t, openReminderDB(t, b.dsn(t))) })
+	}
+}
+
+func testSyncReminders(t *testing.T, db *DB) {
+	ctx := t.Context()
+	due := time.Date(2026, 11, 27, 9, 0, 0, 123e6, time.UTC)
+	want := many(1200, due)
+	want[3].ToChat, want[4].ShortNotice, want[5].Provisional = true, true, true
+	gone := rem("plan:1", "expired", "u1", due.Add(-48*time.Hour)) // deadline 40 h ago
+	now := due.Add(-time.Hour)
+	created, moved, cancelled, err := db.SyncReminders(ctx, "t1", append(want, gone), now, []string{"plan:1"})
+	if err != nil || created != 1200 || moved != 0 || cancelled != 0 {
+		t.Fatalf("first sync = %d created, %d moved, %d cancelled, %v; want 1200, 0, 0", created, moved, cancelled, err)
+	}
+	got := listAll(t, db, "t1")
+	for i := range want {
+		want[i].Status, want[i].CreatedAt = bot.ReminderPending, normTime(want[i].CreatedAt) // stored in UTC, to the millisecond
+	}
+	if diff := cmp.Diff(want, got, ignoreIDs); diff != "" {
+		t.Fatalf("rows read back (-want +got):\n%s", diff)
+	}
+	if rs := claimDue(t, db, "a", due.Add(-time.Millisecond), 10); len(rs) != 0 {
+		t.Fatalf("a claim a millisecond early took %s", dueKeys(rs))
+	}
+	if rs := claimDue(t, db, "a", due, 10); len(rs) != 1 || rs[0].DueKey != "k00000" {
+		t.Fatalf("a claim at the due time took %s, want k00000", dueKeys(rs))
+	}
+
+	// Again: k00001 moves, k00002 is no longer wanted.
+	again := append([]bot.Reminder(nil), want...)
+	again[1].DueAt = again[1].DueAt.Add(time.Hour)
+	again = append(again[:2], again[3:]...)
+	created, moved, cancelled, err = db.SyncReminders(ctx, "t1", again, now, []string{"plan:1"})
+	if err != nil || created != 0 || moved != 1 || cancelled != 1 {
+		t.Fatalf("second sync = %d created, %d moved, %d cancelled, %v; want 0, 1, 1", created, moved, cancelled, err)
+	}
+	// Only k00002 wanted: it is pending again, and every other pending row
+	// of plan:1 is cancelled, the claimed k00000 too (its MarkSent fails).
+	created, moved, cancelled, err = db.SyncReminders(ctx, "t1", want[2:3], now, []string{"plan:1", "plan:2"})
+	if err != nil || created != 0 || moved != 1 || cancelled != 1199 {
+		t.Fatalf("third sync = %d created, %d moved, %d cancelled, %v; want 0, 1 (revived), 1199", created, moved, cancelled, err)
+	}
+	status := map[string]bot.ReminderStatus{}
+	for _, r := range listAll(t, db, "t1") {
+		status[r.DueKey] = r.Status
+	}
+	if status["k00000"] != bot.ReminderCancelled || status["k00001"] != bot.ReminderCancelled || status["k00002"] != bot.ReminderPending {
+		t.Errorf("after the third sync: k00000 %s, k00001 %s, k00002 %s; want cancelled, cancelled, pending",
+			status["k00000"], status["k00001"], status["k00002"])
+	}
+}
