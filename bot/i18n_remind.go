@@ -1,6 +1,6 @@
 package bot
 
-// msgRemind: the scheduled reminders (DESIGN.md, Schedules), shown in the
+// msgRemind: the scheduled reminders (docs/architecture.md, "Default schedules"), shown in the
 // recipient's language; the team summary in the tenant's.
 var msgRemind = map[string]msg{
 	"remind.iv_notice": {"面谈提醒：%s 预约的绩效改进面谈即将举行，请提前准备数据和议程。",

@@ -5,7 +5,7 @@ import "time"
 // ReminderKind names one of the scheduled pushes that keep a plan moving.
 type ReminderKind string
 
-// Reminder kinds (DESIGN.md, Schedules).
+// Reminder kinds (docs/architecture.md, "Default schedules").
 const (
 	RemindInterview     ReminderKind = "interview_notice" // 3 working days before an interview
 	RemindWeekly        ReminderKind = "weekly_update"    // Friday 17:00 (or the week's last working day)

@@ -21,7 +21,7 @@ type Config struct {
 	HR     []string `json:"hr" yaml:"hr"`         // PIPBOT_HR: "platform:id" entries
 	// Rules is a YAML/JSON file of per-tenant reminder rules (PIPBOT_RULES);
 	// Calendar a file of per-tenant working-day overrides (PIPBOT_CALENDAR).
-	// Empty means the defaults of DESIGN.md and the official calendar.
+	// Empty means the defaults of docs/architecture.md and the official calendar.
 	Rules    string `json:"rules" yaml:"rules"`
 	Calendar string `json:"calendar" yaml:"calendar"`
 	// Holidays is a holiday file (PIPBOT_HOLIDAYS): State Council notices

@@ -12,7 +12,7 @@ import (
 	"github.com/pipbot/pipbot/bot"
 )
 
-// Job names of `pipbot jobs run NAME`: one per schedule of DESIGN.md, and
+// Job names of `pipbot jobs run NAME`: one per schedule of docs/architecture.md, and
 // the planner itself.
 const (
 	JobInterviewNotice = "interview_notice"

@@ -17,7 +17,7 @@ import (
 
 // Rules are one tenant's reminder settings: when each job fires, in the
 // recipient's own time zone, on the working days of Region. The zero value
-// is not usable; start from DefaultRules (DESIGN.md, Schedules).
+// is not usable; start from DefaultRules (docs/architecture.md, "Default schedules").
 type Rules struct {
 	Region         string  `yaml:"region"`          // working-day calendar: "CN", or another region's weekend rule
 	TZ             string  `yaml:"tz"`              // the tenant's default zone for people without one; "" = the service default
@@ -46,7 +46,7 @@ type Rules struct {
 	TeamVisible    bool   `yaml:"team_visible"`    // new plans count in their team group's summary by default
 }
 
-// DefaultRules are the schedules of DESIGN.md.
+// DefaultRules are the default schedules of docs/architecture.md.
 func DefaultRules() Rules {
 	return Rules{
 		Region: "CN", NoticeDays: 3, NoticeTime: "10:00", NoticeDeadline: "2h",
@@ -94,7 +94,7 @@ func (w Weekday) MarshalText() ([]byte, error) {
 type clock struct{ hour, min int }
 
 // parseClock reads "HH:MM". Send times before 04:00 are refused: daylight
-// saving gaps and repeats happen in those hours (SCHEDULING 3.14), where a
+// saving gaps and repeats happen in those hours, where a
 // local time may not exist or exist twice.
 func parseClock(s string) (clock, error) {
 	h, m, ok := strings.Cut(strings.TrimSpace(s), ":")

@@ -19,7 +19,7 @@ func TestDefaultRulesAreDesignMD(t *testing.T) {
 	if r.Region != "CN" || r.NoticeDays != 3 || r.NoticeTime != "10:00" || r.WeeklyDay != scheduler.Weekday(time.Friday) ||
 		r.WeeklyTime != "17:00" || r.EscalationTime != "10:00" || r.MonthlyDay != 25 || r.MonthlyTime != "10:00" ||
 		r.EndingDays != 3 || r.ArchiveDays != 1 {
-		t.Errorf("defaults drifted from DESIGN.md: %+v", r)
+		t.Errorf("defaults drifted from docs/architecture.md: %+v", r)
 	}
 }
 

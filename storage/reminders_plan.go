@@ -13,8 +13,8 @@ import (
 )
 
 // reminderChunk is how many rows UpsertReminders writes per transaction:
-// planning 100,000 plans is a few hundred commits, not one per row
-// (RELIABILITY B3). Each transaction inserts them in statements of
+// planning 100,000 plans is a few hundred commits, not one per row.
+// Each transaction inserts them in statements of
 // insertRows: under every driver's limit on bound parameters, and small on
 // SQLite, whose driver binds parameters in time quadratic in their number.
 const reminderChunk = 500

@@ -26,7 +26,7 @@ func (a *app) routes(ready *readiness) []route {
 	return append(rs, platformRoutes(a)...)
 }
 
-// platformRoutes are the chat platforms' callback endpoints (DESIGN.md:
+// platformRoutes are the chat platforms' callback endpoints (docs/architecture.md, "Contract":
 // POST /lark/events, /lark/cards, /slack/events, /slack/commands,
 // /slack/interactions). A platform that is not configured mounts nothing,
 // so its paths answer 404.

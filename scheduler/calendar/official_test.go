@@ -126,7 +126,7 @@ func TestOfficialDays(t *testing.T) {
 		want   bool
 		reason Reason
 	}{
-		// The Fridays off in 2026 (SCHEDULING.md).
+		// The Fridays off in 2026.
 		{"2026-01-02", false, ReasonHoliday},
 		{"2026-02-20", false, ReasonHoliday},
 		{"2026-05-01", false, ReasonHoliday},

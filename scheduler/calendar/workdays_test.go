@@ -12,7 +12,7 @@ func TestAddWorkdays(t *testing.T) {
 		n            int
 		want         string
 	}{
-		// SCHEDULING.md golden cases: the interview notice, 3 working days ahead.
+		// Golden cases: the interview notice, 3 working days ahead.
 		{"CN", "2026-10-12", -3, "2026-10-08"}, // counts make-up Sat 10-10
 		{"CN", "2026-02-24", -3, "2026-02-12"}, // counts make-up Sat 02-14
 		{"CN", "2026-05-06", -3, "2026-04-28"},
