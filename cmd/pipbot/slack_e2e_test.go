@@ -802,19 +802,35 @@ func TestSlackSlowDirectoryAtFirstContact(t *testing.T) {
 func eachSQLAtOnce(t *testing.T, fn func(t testing.TB, dsn string)) {
 	t.Helper()
 	var wg sync.WaitGroup
-	for _, db := range []struct {
-		name, env string
-		dsn       func(testing.TB) string
-	}{{"sqlite", "", storagetest.SQLite}, {"postgres", storagetest.EnvPostgres, storagetest.Postgres},
-		{"mysql", storagetest.EnvMySQL, storagetest.MySQL}} {
-		if db.env != "" && os.Getenv(db.env) == "" {
-			t.Logf("%s: skipped, %s is not set", db.name, db.env)
-			continue
-		}
+	for _, db := range sqlBackends(t) {
 		dsn := db.dsn(t)
 		wg.Go(func() { fn(&goT{TB: t, name: db.name}, dsn) })
 	}
 	wg.Wait()
+}
+
+// sqlBackend is a database a suite runs on, and how to get a fresh one.
+type sqlBackend struct {
+	name string
+	dsn  func(testing.TB) string
+}
+
+// sqlBackends are SQLite, and PostgreSQL and MySQL/MariaDB when their
+// variables name a server (the others are logged as skipped).
+func sqlBackends(t testing.TB) []sqlBackend {
+	var dbs []sqlBackend
+	for _, db := range []struct {
+		sqlBackend
+		env string
+	}{{sqlBackend{"sqlite", storagetest.SQLite}, ""}, {sqlBackend{"postgres", storagetest.Postgres}, storagetest.EnvPostgres},
+		{sqlBackend{"mysql", storagetest.MySQL}, storagetest.EnvMySQL}} {
+		if db.env != "" && os.Getenv(db.env) == "" {
+			t.Logf("%s: skipped, %s is not set", db.name, db.env)
+			continue
+		}
+		dbs = append(dbs, db.sqlBackend)
+	}
+	return dbs
 }
 
 // goT is the test's T for a goroutine of its own: messages carry name,
