@@ -1,8 +1,8 @@
 package main
 
 import (
+	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -15,68 +15,82 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/go-sql-driver/mysql"
-	"github.com/pipbot/pipbot/adapters/lark/larktest"
-	"github.com/pipbot/pipbot/config"
 )
 
 // pastLease is far enough ahead of a process's clock that every lease it
 // took has run out (the pipeline's lease is 90 s).
 const pastLease = 2 * time.Minute
 
-// faultRig is one Feishu scenario on one database: a first pipbot process
-// with a fault injected, talking to the fake Open API through a proxy that
-// can kill it, and Redis on a server the test can cut off; after a crash, a
+// faultRig is one scenario on one database: a first pipbot process with a
+// fault injected, talking to its fake platform through a proxy that can
+// kill it, and Redis on a server the test can cut off; after a crash, a
 // second process on the same database, Redis and fake, whose clock is past
 // the first one's leases.
 type faultRig struct {
-	t     testing.TB
-	dsn   string
-	f     *faults
-	redis *miniredis.Miniredis
-	fake  *larktest.Server
-	p1    *feishu
-	p2    *feishu      // after a crash
-	skew  atomic.Int64 // added to p1's adapter clock
-	db    *sql.DB      // the database, read directly
+	t      testing.TB
+	dsn    string
+	f      *faults
+	redis  *miniredis.Miniredis
+	db     *sql.DB      // the database, read directly
+	skew   atomic.Int64 // added to p1's adapter clock
+	tenant string
+	app    *app // p1's, to read the database through storage
+	plat   faultPlatform
 }
 
-func startFaultRig(t testing.TB, dsn string) *faultRig {
+// faultPlatform is a platform's side of the rig.
+type faultPlatform interface {
+	// messages lists what the fake platform accepted, oldest first: one
+	// per message it shows, after its own de-duplication.
+	messages() []faultMessage
+	// quiet waits until neither process has sent anything for a while.
+	quiet()
+	// second starts the process that takes over from a killed p1.
+	second(r *faultRig)
+	// close stops both processes.
+	close()
+}
+
+// faultMessage is a message as a person sees it.
+type faultMessage struct{ to, shown string }
+
+// newFaultRig sets up what both platforms' rigs share; the platform then
+// starts p1 with r.p1Opts, pointed at r.proxy and r.redis.
+func newFaultRig(t testing.TB, dsn string) *faultRig {
 	t.Helper()
 	r := &faultRig{t: t, dsn: dsn, f: newFaults(), redis: miniredis.RunT(t)}
-	r.fake = larktest.NewServer(t, larktest.WithUsers(feishuPeople...))
-	proxy := r.f.proxy(t, r.fake.URL)
-	clock := func() time.Time { return time.Now().Add(time.Duration(r.skew.Load())) }
-	r.p1 = startFeishuProc(t, dsn, r.fake, feishuProc{app: []appOption{withFaults(r.f)}, clock: clock},
-		r.withRedis, func(_ testing.TB, cfg *config.Config) { cfg.Lark.Domain = proxy })
-	t.Cleanup(r.f.unfreeze) // before p1 stops, so that its frozen calls end
 	r.db = rawSQL(t, dsn)
 	return r
 }
 
-// withRedis points a process at the rig's Redis.
-func (r *faultRig) withRedis(_ testing.TB, cfg *config.Config) {
-	cfg.Redis = "redis://" + r.redis.Addr()
+// p1Opts are the first process's: its engine's store wrapped, its clock
+// skewed by expireLeases. Its cleanup frees the frozen calls first.
+func (r *faultRig) p1Opts() procOpts {
+	r.t.Cleanup(r.f.unfreeze) // registered before p1 starts: runs after p1 stops
+	return procOpts{app: []appOption{withFaults(r.f)},
+		clock: func() time.Time { return time.Now().Add(time.Duration(r.skew.Load())) }}
 }
 
-// second starts the process that takes over from a killed p1.
-func (r *faultRig) second() *feishu {
-	r.t.Helper()
-	r.p2 = startFeishuProc(r.t, r.dsn, r.fake, feishuProc{clock: func() time.Time { return time.Now().Add(pastLease) }}, r.withRedis)
-	return r.p2
+// p2Opts are the second process's: its clock is past p1's leases.
+func (r *faultRig) p2Opts() procOpts {
+	return procOpts{clock: func() time.Time { return time.Now().Add(pastLease) }}
 }
 
-// close ends both processes now rather than at the test's end.
-func (r *faultRig) close() {
-	r.f.unfreeze()
-	r.p1.stop()
-	if r.p2 != nil {
-		r.p2.stop()
-	}
-}
+// redisURL is the URL of the rig's Redis.
+func (r *faultRig) redisURL() string { return "redis://" + r.redis.Addr() }
 
 // expireLeases moves p1's clock past the leases it took, so that it claims
 // again what it left pending.
 func (r *faultRig) expireLeases() { r.skew.Add(int64(pastLease)) }
+
+// close ends both processes now rather than at the test's end.
+func (r *faultRig) close() {
+	r.f.unfreeze()
+	r.plat.close()
+}
+
+// sent is how many messages the fake accepted so far.
+func (r *faultRig) sent() int { return len(r.plat.messages()) }
 
 // lastDelivery is the id of the newest inbox row, 0 for none.
 func (r *faultRig) lastDelivery() int64 {
@@ -92,8 +106,7 @@ func (r *faultRig) lastDelivery() int64 {
 func (r *faultRig) undone(after int64) (undone, all int) {
 	r.t.Helper()
 	q := fmt.Sprintf("SELECT count(*), coalesce(sum(CASE WHEN status = 'done' THEN 0 ELSE 1 END), 0) FROM inbox WHERE id > %d", after)
-	err := r.db.QueryRow(q).Scan(&all, &undone)
-	if err != nil {
+	if err := r.db.QueryRow(q).Scan(&all, &undone); err != nil {
 		r.t.Fatal(err)
 	}
 	return undone, all
@@ -108,31 +121,54 @@ func (r *faultRig) awaitDone(after int64) {
 	})
 }
 
-// proxy serves the Open API at target to the process of f. A killed
-// process's calls fail; armed with crashAfterSend, the first message the
-// platform accepts kills it before it hears the answer.
-func (f *faults) proxy(t testing.TB, target string) string {
+// audited checks that the plan's audit trail holds n entries of step
+// ("action" or "action/role/actor"), and that the tenant's chain verifies.
+func (r *faultRig) audited(planID int64, step string, n int) {
+	r.t.Helper()
+	ctx := context.Background()
+	entries, err := r.app.db.Audit(ctx, r.tenant, planID)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	got := 0
+	for _, e := range entries {
+		if s := e.Action + "/" + string(e.Role) + "/" + e.ActorID; s == step || strings.HasPrefix(s, step+"/") {
+			got++
+		}
+	}
+	if got != n {
+		r.t.Errorf("%d audit entries %s, want %d", got, step, n)
+	}
+	check, err := r.app.db.VerifyAudit(ctx, r.tenant, 0)
+	if err != nil || check.Broken != "" {
+		r.t.Errorf("the audit chain: %+v, %v", check, err)
+	}
+}
+
+// proxy serves the platform API at target to the process of f. A killed
+// process's calls fail; armed with crashAfterSend, the first call for
+// which posted reports a message the platform accepted kills it before it
+// hears the answer.
+func (f *faults) proxy(t testing.TB, target string, posted func(req *http.Request, status int, body []byte) bool) string {
 	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
 		t.Fatal(err)
 	}
+	u.Path = ""
 	rp := httputil.NewSingleHostReverseProxy(u)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if f.dead() {
 			http.Error(w, "killed", http.StatusBadGateway)
 			return
 		}
-		if req.Method != http.MethodPost || req.URL.Path != "/open-apis/im/v1/messages" || !f.armedFor(crashAfterSend) {
+		if !f.armedFor(crashAfterSend) {
 			rp.ServeHTTP(w, req)
 			return
 		}
 		rec := httptest.NewRecorder()
 		rp.ServeHTTP(rec, req)
-		var out struct {
-			Code int `json:"code"`
-		}
-		if rec.Code == http.StatusOK && json.Unmarshal(rec.Body.Bytes(), &out) == nil && out.Code == 0 {
+		if posted(req, rec.Code, rec.Body.Bytes()) {
 			_ = f.kill()
 			http.Error(w, "killed", http.StatusBadGateway)
 			return
@@ -144,7 +180,7 @@ func (f *faults) proxy(t testing.TB, target string) string {
 		_, _ = w.Write(rec.Body.Bytes())
 	}))
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return srv.URL + strings.TrimPrefix(target, u.String()) // the same path on the proxy
 }
 
 // rawSQL opens the database of dsn directly, as storage does not expose
@@ -180,18 +216,13 @@ func rawSQL(t testing.TB, dsn string) *sql.DB {
 	return db
 }
 
-// recipient is who a message went to: an open_id, for a one-to-one chat too.
-func recipient(m larktest.Message) string {
-	if m.ReceiveIDType == "chat_id" && strings.HasPrefix(m.ReceiveID, "oc_p2p_") {
-		return "ou_" + strings.TrimPrefix(m.ReceiveID, "oc_p2p_")
-	}
-	return m.ReceiveID
-}
-
-// apologetic reports whether a message or toast says something went wrong.
+// apologetic reports whether a message or toast says something went wrong,
+// in either language, or that the bot is too busy.
 func apologetic(s string) bool {
-	return strings.Contains(s, "抱歉") || strings.Contains(s, "出了点问题") || strings.Contains(s, msgBusyZh)
+	for _, w := range []string{"抱歉", "出了点问题", "系统繁忙", "Sorry, something went wrong", "Busy, please try again"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
-
-// msgBusyZh is the Feishu adapter's "busy" toast.
-const msgBusyZh = "系统繁忙"

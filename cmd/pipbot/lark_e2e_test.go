@@ -98,30 +98,19 @@ func withTenantRules(rules string) feishuOption {
 
 func startFeishu(t *testing.T, dsn string, opts ...feishuOption) *feishu {
 	t.Helper()
-	return startFeishuProc(t, dsn, nil, feishuProc{}, opts...)
-}
-
-// feishuProc is how one pipbot process differs from serve's: the options of
-// its app (the engine's ports, wrapped) and the clock of its adapter (a
-// lease runs out on it); zero is serve's.
-type feishuProc struct {
-	app   []appOption
-	clock func() time.Time
+	return startFeishuProc(t, dsn, nil, procOpts{}, opts...)
 }
 
 // startFeishuProc starts a pipbot process on dsn against fake (a new one
 // when nil, shared with other processes otherwise); f.stop ends it, as the
 // test's end does.
-func startFeishuProc(t testing.TB, dsn string, fake *larktest.Server, proc feishuProc, opts ...feishuOption) *feishu {
+func startFeishuProc(t testing.TB, dsn string, fake *larktest.Server, proc procOpts, opts ...feishuOption) *feishu {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	if fake == nil {
 		fake = larktest.NewServer(t, larktest.WithUsers(feishuPeople...))
 	}
-	now := proc.clock
-	if now == nil {
-		now = time.Now
-	}
+	now := proc.now()
 	names := map[string]string{larktest.BotOpenID: larktest.BotName}
 	for _, u := range feishuPeople {
 		names[u.OpenID] = u.Name
@@ -302,15 +291,7 @@ func (f *feishu) awaitWhere(what string, after int, ok func(larktest.Message) bo
 // what the last command caused has all arrived.
 func (f *feishu) quiet() {
 	f.t.Helper()
-	n, still := len(f.fake.Messages()), time.Now()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := len(f.fake.Messages()); m != n {
-			n, still = m, time.Now()
-		} else if time.Since(still) > 500*time.Millisecond {
-			return
-		}
-	}
-	f.t.Fatal("the bot never stopped sending")
+	quietFor(f.t, 500*time.Millisecond, func() int { return len(f.fake.Messages()) })
 }
 
 // content is everything a message shows or carries: its card JSON, or its text.
