@@ -10,9 +10,18 @@ import (
 
 // guide is a guided plan creation in progress. The draft itself is saved
 // after every step, so nothing typed is lost if the guide is abandoned.
+//
+// An answer moves the guide on in the transaction of its change to the
+// draft, before the commit, so that a worker dying after the commit
+// cannot leave the guide a step behind its draft (the event, run again,
+// is only replayed). The move names its event and the step it left: if
+// the commit then fails, or the worker dies before it, the same event run
+// again finds its own move and answers the step it left, once more.
 type guide struct {
-	Plan int    `json:"plan"`
-	Step string `json:"step"`
+	Plan  int    `json:"plan"`
+	Step  string `json:"step"`
+	Prev  string `json:"prev,omitempty"`  // the step Event left
+	Event string `json:"event,omitempty"` // the event (Command.EventKey) that moved the guide to Step
 }
 
 // Steps of the guided creation, in order.
@@ -46,6 +55,9 @@ func (e *Engine) loadGuide(ctx context.Context, r *request) (*guide, bool, error
 	if err := json.Unmarshal(raw, &g); err != nil {
 		_ = e.sessions.Delete(ctx, guideKey(r))
 		return nil, false, nil
+	}
+	if g.Event != "" && g.Event == r.cmd.EventKey {
+		g.Step = g.Prev // this event moved the guide, but its change did not commit (or it would be replayed)
 	}
 	return &g, true, nil
 }
@@ -150,10 +162,19 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 	if err != nil {
 		return nil, err
 	}
+	moved := &guide{Plan: g.Plan, Step: next, Prev: g.Step, Event: r.cmd.EventKey}
+	move := func(Store) error {
+		if next == "" || next == g.Step {
+			return nil
+		}
+		return e.saveGuide(ctx, r, moved)
+	}
 	if ack != "" {
-		if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", g.Step)}, nil); err != nil {
+		if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", g.Step)}, move); err != nil {
 			return nil, err
 		}
+	} else if err := move(nil); err != nil {
+		return nil, err
 	}
 	if next == "" {
 		if err := e.sessions.Delete(ctx, guideKey(r)); err != nil {
@@ -161,13 +182,7 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 		}
 		return []Reply{r.text(r.tr("guide.finished", p.Number)), r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR))}, nil
 	}
-	if next != g.Step {
-		g.Step = next
-		if err := e.saveGuide(ctx, r, g); err != nil {
-			return nil, err
-		}
-	}
-	return []Reply{r.reply(e.guidePrompt(r, g, ack))}, nil
+	return []Reply{r.reply(e.guidePrompt(r, moved, ack))}, nil
 }
 
 // applyStep changes p for one answer. It returns the next step ("" when the

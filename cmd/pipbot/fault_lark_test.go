@@ -172,6 +172,41 @@ func (lk *larkFaults) adjustConfirm() faultEvent {
 	}
 }
 
+// guideAnswer: 张三 has started a guided draft ("新建"); he answers its
+// first step, the employee type, with 2 (high potential): the draft takes
+// the type once, audited once, the guide (in Redis) moves on to the gap,
+// and he is asked for it.
+func (lk *larkFaults) guideAnswer() faultEvent {
+	lk.p1.ask(ouEmp, "新建", "第 1 步")
+	lk.p1.quiet()
+	p := lk.p1.plan(1)
+	if p.Status != bot.StatusDraft || p.EmployeeType == bot.TypeHighPotential {
+		lk.r.t.Fatalf("the guided draft is %s of type %s", p.Status, p.EmployeeType)
+	}
+	key := "pipbot:session:" + lk.p1.tenant + ":guide:" + ouEmp + ":" + dm(ouEmp)
+	return faultEvent{
+		actor: ouEmp,
+		send:  func() map[string]any { lk.p1.say(ouEmp, "2"); return nil },
+		effect: func(r *faultRig, n int) {
+			if typ := lk.p1.plan(p.Number).EmployeeType; (typ == bot.TypeHighPotential) != (n == 1) {
+				r.t.Errorf("the draft's type is %s after %d answers", typ, n)
+			}
+			r.audited(p.ID, "plan.edit", n)
+			var g struct {
+				Step string `json:"step"`
+			}
+			raw, err := r.redis.Get(key)
+			if err == nil {
+				err = json.Unmarshal([]byte(raw), &g)
+			}
+			if want := map[int]string{0: "type", 1: "gap"}[n]; g.Step != want {
+				r.t.Errorf("the guide is at step %q (%v) after %d answers, want %q", g.Step, err, n, want)
+			}
+		},
+		replies: map[string]int{ouEmp: 1},
+	}
+}
+
 // updated checks that plan planID has n weekly updates, each of value.
 func (r *faultRig) updated(planID int64, value float64, n int) {
 	r.t.Helper()

@@ -35,6 +35,7 @@ var faultActions = []faultAction{
 	{"feishu/weekly update", func(r *faultRig) faultEvent { return startLarkFaults(r).update() }},
 	{"feishu/approval click", func(r *faultRig) faultEvent { return startLarkFaults(r).approval() }},
 	{"feishu/adjustment confirmation", func(r *faultRig) faultEvent { return startLarkFaults(r).adjustConfirm() }},
+	{"feishu/guided draft answer", func(r *faultRig) faultEvent { return startLarkFaults(r).guideAnswer() }},
 	{"slack/weekly update", func(r *faultRig) faultEvent { return startSlackFaults(r).update() }},
 }
 
