@@ -57,4 +57,9 @@ func (r *faultRig) answeredOnce(ev faultEvent, resp map[string]any, sent int, re
 	if n := got[ev.actor] + replaced; n != want {
 		r.t.Errorf("%s was answered %d times (%d messages, card replaced: %d), want %d", ev.actor, n, got[ev.actor], replaced, want)
 	}
+	if r.t.Failed() {
+		for _, m := range r.plat.messages()[sent:] {
+			r.t.Logf("sent to %s: %.300s", m.to, m.shown)
+		}
+	}
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,13 +19,18 @@ import (
 type larkFaults struct {
 	r      *faultRig
 	fake   *larktest.Server
+	emp    string // the scenario's employee, 王经理's report
 	p1, p2 *feishu
 }
 
-// startLarkFaults starts the first process against a fake Open API.
+// startLarkFaults starts the first process against a fake Open API that
+// knows the scenario's employee besides everyone else.
 func startLarkFaults(r *faultRig) *larkFaults {
 	r.t.Helper()
-	lk := &larkFaults{r: r, fake: larktest.NewServer(r.t, larktest.WithUsers(feishuPeople...))}
+	emp := larktest.User{OpenID: fmt.Sprintf("ou_e%d", r.who), Name: fmt.Sprintf("员工%d", r.who), LeaderOpenID: ouMgr, TimeZone: "Asia/Shanghai"}
+	lk := &larkFaults{r: r, emp: emp.OpenID,
+		fake: larktest.NewServer(r.t, larktest.WithUsers(append(slices.Clone(feishuPeople), emp)...))}
+	lk.fake.SetChat(dm(emp.OpenID), "p2p")
 	proxy := r.f.proxy(r.t, lk.fake.URL, func(req *http.Request, status int, body []byte) bool {
 		var out struct {
 			Code int `json:"code"`
@@ -33,6 +40,7 @@ func startLarkFaults(r *faultRig) *larkFaults {
 	})
 	lk.p1 = startFeishuProc(r.t, r.dsn, lk.fake, r.p1Opts(), lk.withRedis,
 		func(_ testing.TB, cfg *config.Config) { cfg.Lark.Domain = proxy })
+	lk.p1.seq.Store(int64(r.who) << 20) // event and message ids of its own: the database keeps earlier scenarios' keys
 	r.plat, r.app, r.tenant = lk, lk.p1.a, lk.p1.tenant
 	return lk
 }
@@ -86,32 +94,33 @@ func (lk *larkFaults) replaced(msgID string) func(resp map[string]any) []string 
 	}
 }
 
-// faultForm is the plan every scenario starts from: 张三's, managed by 王经理.
+// faultForm is the plan every scenario starts from.
 var faultForm = planForm{metric: "季度销售额", baseline: "61万", target: "73万", unit: "元",
 	cause: "客户跟进不及时", action: "更新客户拜访记录"}
 
-// update: 张三's plan runs; he types his weekly update, which is stored
+// update: the employee's plan runs; he types his weekly update, which is stored
 // once, audited once, confirmed to him and told to his manager.
 func (lk *larkFaults) update() faultEvent {
-	p := lk.p1.runningPlan(ouEmp, faultForm)
+	p := lk.p1.runningPlan(lk.emp, faultForm)
 	lk.p1.quiet()
 	return faultEvent{
-		actor: ouEmp,
-		send:  func() map[string]any { lk.p1.say(ouEmp, "更新 季度销售额 66万 本周拜访8家"); return nil },
+		actor: lk.emp,
+		send:  func() map[string]any { lk.p1.say(lk.emp, "更新 季度销售额 66万 本周拜访8家"); return nil },
 		effect: func(r *faultRig, n int) {
 			r.updated(p.ID, 660000, n)
 		},
-		replies: map[string]int{ouEmp: 1, ouMgr: 1},
+		replies: map[string]int{lk.emp: 1, ouMgr: 1},
 	}
 }
 
-// approval: 张三 submits his plan; 王经理 approves it from the card, which
-// approves it once, sends 张三 the card to acknowledge and tells HR.
+// approval: the employee submits his plan; 王经理 approves it from the
+// card, which approves it once, sends the employee the card to acknowledge
+// and tells HR.
 func (lk *larkFaults) approval() faultEvent {
-	p := lk.p1.draft(ouEmp, faultForm)
+	p := lk.p1.draft(lk.emp, faultForm)
 	n := strconv.Itoa(p.Number)
 	sent := len(lk.fake.Messages())
-	lk.p1.ask(ouEmp, "提交 "+n, "计划 #"+n+" 已提交给 王经理")
+	lk.p1.ask(lk.emp, "提交 "+n, "计划 #"+n+" 已提交给 王经理")
 	card := lk.p1.awaitDM(ouMgr, sent, "plan.approve")
 	lk.p1.quiet()
 	version := lk.p1.plan(p.Number).Version
@@ -131,15 +140,15 @@ func (lk *larkFaults) approval() faultEvent {
 			}
 			r.audited(p.ID, "plan.approve", n)
 		},
-		replies: map[string]int{ouEmp: 1, ouHR: 1, ouHR2: 1},
+		replies: map[string]int{lk.emp: 1, ouHR: 1, ouHR2: 1},
 	}
 }
 
-// adjustConfirm: 王经理 proposes lowering 张三's target to 70万 (confirming
-// it himself); 林HR confirms it from the card, which applies it once and
-// tells 张三 and 王经理.
+// adjustConfirm: 王经理 proposes lowering the employee's target to 70万
+// (confirming it himself); 林HR confirms it from the card, which applies it
+// once and tells the employee and 王经理.
 func (lk *larkFaults) adjustConfirm() faultEvent {
-	p := lk.p1.runningPlan(ouEmp, faultForm)
+	p := lk.p1.runningPlan(lk.emp, faultForm)
 	n := strconv.Itoa(p.Number)
 	sent := len(lk.fake.Messages())
 	lk.p1.say(ouMgr, "调整 "+n+" 1 70万 市场萎缩")
@@ -168,25 +177,25 @@ func (lk *larkFaults) adjustConfirm() faultEvent {
 			r.audited(p.ID, "adjust.apply", n)
 			r.audited(p.ID, "adjust.confirm/hr/"+ouHR, n)
 		},
-		replies: map[string]int{ouEmp: 1, ouMgr: 1},
+		replies: map[string]int{lk.emp: 1, ouMgr: 1},
 	}
 }
 
-// guideAnswer: 张三 has started a guided draft ("新建"); he answers its
+// guideAnswer: the employee has started a guided draft ("新建"); he answers its
 // first step, the employee type, with 2 (high potential): the draft takes
 // the type once, audited once, the guide (in Redis) moves on to the gap,
 // and he is asked for it.
 func (lk *larkFaults) guideAnswer() faultEvent {
-	lk.p1.ask(ouEmp, "新建", "第 1 步")
+	lk.p1.ask(lk.emp, "新建", "第 1 步")
 	lk.p1.quiet()
-	p := lk.p1.plan(1)
+	p := lk.p1.plan(lk.p1.planCount())
 	if p.Status != bot.StatusDraft || p.EmployeeType == bot.TypeHighPotential {
 		lk.r.t.Fatalf("the guided draft is %s of type %s", p.Status, p.EmployeeType)
 	}
-	key := "pipbot:session:" + lk.p1.tenant + ":guide:" + ouEmp + ":" + dm(ouEmp)
+	key := "pipbot:session:" + lk.p1.tenant + ":guide:" + lk.emp + ":" + dm(lk.emp)
 	return faultEvent{
-		actor: ouEmp,
-		send:  func() map[string]any { lk.p1.say(ouEmp, "2"); return nil },
+		actor: lk.emp,
+		send:  func() map[string]any { lk.p1.say(lk.emp, "2"); return nil },
 		effect: func(r *faultRig, n int) {
 			if typ := lk.p1.plan(p.Number).EmployeeType; (typ == bot.TypeHighPotential) != (n == 1) {
 				r.t.Errorf("the draft's type is %s after %d answers", typ, n)
@@ -203,7 +212,7 @@ func (lk *larkFaults) guideAnswer() faultEvent {
 				r.t.Errorf("the guide is at step %q (%v) after %d answers, want %q", g.Step, err, n, want)
 			}
 		},
-		replies: map[string]int{ouEmp: 1},
+		replies: map[string]int{lk.emp: 1},
 	}
 }
 

@@ -29,6 +29,7 @@ const pastLease = 2 * time.Minute
 type faultRig struct {
 	t      testing.TB
 	dsn    string
+	who    int // the scenario's number on its database: its employee's
 	f      *faults
 	redis  *miniredis.Miniredis
 	db     *sql.DB      // the database, read directly
@@ -56,9 +57,9 @@ type faultMessage struct{ to, shown string }
 
 // newFaultRig sets up what both platforms' rigs share; the platform then
 // starts p1 with r.p1Opts, pointed at r.proxy and r.redis.
-func newFaultRig(t testing.TB, dsn string) *faultRig {
+func newFaultRig(t testing.TB, dsn string, who int) *faultRig {
 	t.Helper()
-	r := &faultRig{t: t, dsn: dsn, f: newFaults(), redis: miniredis.RunT(t)}
+	r := &faultRig{t: t, dsn: dsn, who: who, f: newFaults(), redis: miniredis.RunT(t)}
 	r.db = rawSQL(t, dsn)
 	return r
 }
@@ -112,13 +113,22 @@ func (r *faultRig) undone(after int64) (undone, all int) {
 	return undone, all
 }
 
-// awaitDone waits until every delivery after id is done.
+// awaitDone waits until every delivery after id is done (there is one at
+// least), all its replies delivered; on a machine as loaded as a CI one,
+// for up to 30 s.
 func (r *faultRig) awaitDone(after int64) {
 	r.t.Helper()
-	eventually(r.t, "the event's delivery done", func() bool {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
 		undone, all := r.undone(after)
-		return all > 0 && undone == 0
-	})
+		if all > 0 && undone == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("%d of %d deliveries after #%d still pending", undone, all, after)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // audited checks that the plan's audit trail holds n entries of step
@@ -146,9 +156,9 @@ func (r *faultRig) audited(planID int64, step string, n int) {
 }
 
 // proxy serves the platform API at target to the process of f. A killed
-// process's calls fail; armed with crashAfterSend, the first call for
-// which posted reports a message the platform accepted kills it before it
-// hears the answer.
+// process's calls fail; armed to crash after sending, the call for which
+// posted reports the message the platform took that kills (see arm) kills
+// it before it hears the answer.
 func (f *faults) proxy(t testing.TB, target string, posted func(req *http.Request, status int, body []byte) bool) string {
 	t.Helper()
 	u, err := url.Parse(target)
@@ -162,13 +172,13 @@ func (f *faults) proxy(t testing.TB, target string, posted func(req *http.Reques
 			http.Error(w, "killed", http.StatusBadGateway)
 			return
 		}
-		if !f.armedFor(crashAfterSend) {
+		if !f.sending() {
 			rp.ServeHTTP(w, req)
 			return
 		}
 		rec := httptest.NewRecorder()
 		rp.ServeHTTP(rec, req)
-		if posted(req, rec.Code, rec.Body.Bytes()) {
+		if posted(req, rec.Code, rec.Body.Bytes()) && f.took() {
 			_ = f.kill()
 			http.Error(w, "killed", http.StatusBadGateway)
 			return

@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pipbot/pipbot/adapters/slack/slacktest"
@@ -16,21 +18,20 @@ type slackFaults struct {
 	r      *faultRig
 	fake   *slacktest.Server
 	setup  slackSetup // the second process's; the first one's API is the proxy
+	emp    string     // the scenario's employee, 王经理's report by the manager field
 	people []string
 	p1, p2 *slackRig
 }
 
-// startSlackFaults starts the first process against a fake Web API; 张三's
-// manager is 王经理 by his profile's manager field.
+// startSlackFaults starts the first process against a fake Web API that
+// knows the scenario's employee besides everyone else.
 func startSlackFaults(r *faultRig) *slackFaults {
 	r.t.Helper()
-	users := slackPeople()
-	sf := &slackFaults{r: r}
-	for i := range users {
-		if users[i].ID == "UEMP" {
-			users[i].Fields = map[string]string{e2eManagerField: "UMGR"}
-		}
-		sf.people = append(sf.people, users[i].ID)
+	sf := &slackFaults{r: r, emp: fmt.Sprintf("UEMP%d", r.who)}
+	users := append(slackPeople(), slacktest.User{ID: sf.emp, Name: strings.ToLower(sf.emp), RealName: fmt.Sprintf("员工%d", r.who),
+		TZ: "Asia/Shanghai", Locale: "zh-CN", Fields: map[string]string{e2eManagerField: "UMGR"}})
+	for _, u := range users {
+		sf.people = append(sf.people, u.ID)
 	}
 	sf.fake = slacktest.NewServer(r.t, slacktest.WithUsers(users...))
 	proxy := r.f.proxy(r.t, sf.fake.APIURL(), func(req *http.Request, status int, body []byte) bool {
@@ -43,6 +44,7 @@ func startSlackFaults(r *faultRig) *slackFaults {
 	first := slackSetup{users: users, env: maps.Clone(sf.setup.env)}
 	first.env["SLACK_API_URL"] = proxy
 	sf.p1 = startSlackProc(r.t, r.dsn, first, sf.fake, r.p1Opts())
+	sf.p1.seq.Store(int64(r.who) << 20) // event ids of its own: the database keeps earlier scenarios' keys
 	r.plat, r.app, r.tenant = sf, sf.p1.a, e2eTenant
 	return sf
 }
@@ -83,27 +85,27 @@ func (sf *slackFaults) quiet() {
 	quietFor(sf.r.t, 1200*time.Millisecond, func() int { return len(sf.fake.Messages()) })
 }
 
-// update: 张三's plan is submitted, approved by 王经理 and acknowledged from
-// the cards; 张三 types his weekly update in his DM, which is stored once,
+// update: the employee's plan is submitted, approved by 王经理 and
+// acknowledged from the cards; he types his weekly update in his DM, which is stored once,
 // audited once, confirmed to him and told to his manager.
 func (sf *slackFaults) update() faultEvent {
 	s := sf.p1
-	p := s.createFromModal("UEMP")
+	p := s.createFromModal(sf.emp)
 	n := strconv.Itoa(p.Number)
-	mgrDM, empDM := s.fake.OpenDM("UMGR"), s.fake.OpenDM("UEMP")
+	mgrDM, empDM := s.fake.OpenDM("UMGR"), s.fake.OpenDM(sf.emp)
 	sent := len(s.fake.Messages())
-	s.slash("UEMP", "submit "+n)
+	s.slash(sf.emp, "submit "+n)
 	approval := s.awaitMessage(mgrDM, sent, "plan.approve")
 	sent = len(s.fake.Messages())
 	s.click("UMGR", mgrDM, approval.TS, approval.Blocks, "plan.approve")
 	ack := s.awaitMessage(empDM, sent, "plan.ack")
-	s.click("UEMP", empDM, ack.TS, ack.Blocks, "plan.ack")
+	s.click(sf.emp, empDM, ack.TS, ack.Blocks, "plan.ack")
 	eventually(sf.r.t, "the plan active", func() bool { return s.plan(p.Number).Status == bot.StatusActive })
 	sf.quiet()
 	return faultEvent{
-		actor:   "UEMP",
-		send:    func() map[string]any { s.say("UEMP", "更新 季度销售额 42万 本周拜访8家"); return nil },
+		actor:   sf.emp,
+		send:    func() map[string]any { s.say(sf.emp, "更新 季度销售额 42万 本周拜访8家"); return nil },
 		effect:  func(r *faultRig, n int) { r.updated(p.ID, 420000, n) },
-		replies: map[string]int{"UEMP": 1, "UMGR": 1},
+		replies: map[string]int{sf.emp: 1, "UMGR": 1},
 	}
 }

@@ -18,13 +18,14 @@ import (
 type fault string
 
 const (
-	faultNone        fault = "none"
-	crashAfterClaim  fault = "crash after claim"            // the engine's first store call
-	crashAfterCommit fault = "crash after commit"           // the change committed; its replies neither recorded nor sent
-	crashAfterRecord fault = "crash after replies recorded" // nothing sent yet
-	crashAfterSend   fault = "crash after first reply sent" // the platform took one; the delivery is not finished
-	cutRedis         fault = "redis cut off"                // mid-handling, until restored
-	cutDB            fault = "database cut off"             // the engine's store, mid-handling, until restored
+	faultNone         fault = "none"
+	crashAfterClaim   fault = "crash after claim"            // the engine's first store call
+	crashAfterCommit  fault = "crash after commit"           // the change committed; its replies neither recorded nor sent
+	crashAfterRecord  fault = "crash after replies recorded" // nothing sent yet
+	crashAfterSend    fault = "crash after first reply sent" // the platform took one; the delivery is not finished
+	crashBeforeFinish fault = "crash before finish"          // the platform took every reply; the delivery is not finished
+	cutRedis          fault = "redis cut off"                // mid-handling, until restored
+	cutDB             fault = "database cut off"             // the engine's store, mid-handling, until restored
 )
 
 // errKilled is what a killed process's calls return once the test ends.
@@ -43,6 +44,8 @@ type faults struct {
 	handled int           // commands the engine finished
 	failed  bool          // the last of them failed
 	died    bool          // the process was killed
+	killAt  int           // the message the platform takes that kills (crashAfterSend, crashBeforeFinish)
+	posted  int           // messages the platform took since armed
 	crashed chan struct{} // closed when it was
 	release chan struct{} // closed at the end: frozen calls fail
 	freed   sync.Once
@@ -53,11 +56,27 @@ func newFaults() *faults {
 }
 
 // arm makes the fault happen at its step of the next event; a cut-off
-// starts at once.
-func (f *faults) arm(k fault) {
+// starts at once. A crash after sending happens once the platform took
+// the posts-th message.
+func (f *faults) arm(k fault, posts int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.kind, f.armed, f.cut = k, true, k == cutDB
+	f.kind, f.armed, f.cut, f.killAt = k, true, k == cutDB, posts
+}
+
+// sending reports whether a message the platform takes may kill.
+func (f *faults) sending() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.armed && !f.died && (f.kind == crashAfterSend || f.kind == crashBeforeFinish)
+}
+
+// took counts a message the platform took and reports whether it kills.
+func (f *faults) took() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.posted++
+	return f.posted == f.killAt
 }
 
 // restore ends a database cut-off.
