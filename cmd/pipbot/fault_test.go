@@ -55,10 +55,12 @@ var faultKinds = []fault{crashAfterClaim, crashAfterCommit, crashAfterRecord, cr
 //     first reply, or all of them (before the event was finished); a
 //     second process on the same database claims the event once the first
 //     one's lease runs out, and neither loses nor doubles it;
-//   - Redis or the database is cut off while the event is handled: until
-//     they are back nothing is answered as done, no apology is sent that
-//     the later success would contradict, and the event stays pending; then
-//     it succeeds once, answered once.
+//   - Redis or the database is cut off while the event is handled: an
+//     event that needs what is cut off stays pending, nothing of it is
+//     answered as done and no apology is sent that the later success would
+//     contradict; once it is back, the event succeeds once, answered once
+//     (an event that needs neither, a click with Redis down, is handled
+//     once as usual).
 //
 // Every scenario is a subtest with its own processes, fake platform,
 // Redis and employee. A few scenarios of an event run one after another on
@@ -136,7 +138,7 @@ func (r *faultRig) crash(ev faultEvent, k fault, sent int, last int64) {
 	answer := sendAsync(ev)
 	select {
 	case <-r.f.crashed:
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second):
 		r.t.Fatalf("the first process never got to %s", k)
 	}
 	r.plat.second(r)
