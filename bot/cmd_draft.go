@@ -33,26 +33,32 @@ func (e *Engine) cmdResume(ctx context.Context, r *request, args []string) ([]Re
 	if p.Status != StatusDraft {
 		return nil, Errorf(ESTATE, "err.not_draft", p.Number)
 	}
-	g := &guide{Plan: p.Number, Step: firstMissingStep(p)}
+	step, problem := firstMissingStep(p)
+	g := &guide{Plan: p.Number, Step: step, Problem: problem}
 	if err := e.saveGuide(ctx, r, g); err != nil {
 		return nil, err
 	}
 	return []Reply{r.reply(e.guidePrompt(r, g, r.tr("guide.resumed", p.Number)))}, nil
 }
 
-// firstMissingStep is where a resumed guide starts.
-func firstMissingStep(p *Plan) string {
-	switch {
-	case p.Gap.Metric == "":
-		return stepGap
-	case len(p.Causes) == 0:
-		return stepCause
-	case len(p.Goals) == 0:
-		return stepGoal
-	case len(p.Actions) == 0:
-		return stepAction
+// firstMissingStep is where a resumed guide starts, and about which core
+// problem: the first, by priority, still without causes or goals.
+func firstMissingStep(p *Plan) (string, int) {
+	if len(p.Problems) == 0 {
+		return stepGap, 0
 	}
-	return stepEnd
+	for _, pr := range p.Ranked() {
+		if len(pr.Causes) == 0 {
+			return stepCause, pr.No
+		}
+		if len(p.GoalsOf(pr.No)) == 0 {
+			return stepGoal, pr.No
+		}
+	}
+	if len(p.Actions) == 0 {
+		return stepAction, 0
+	}
+	return stepEnd, 0
 }
 
 // actDelete is the "delete draft" button, which asks for a confirmation

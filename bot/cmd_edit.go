@@ -27,12 +27,15 @@ func (e *Engine) edited(ctx context.Context, r *request, p *Plan, role Role, wha
 	return []Reply{r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR))}, nil
 }
 
-// cmdGap sets the gap of a draft: "gap 12 季度销售额 50万 35万 元".
+// cmdGap sets the numbers of a draft's most urgent core problem, or of
+// the one named: "gap 12 季度销售额 50万 35万 元", "差距 12 问题2 投诉率 3% 8%".
+// A draft without problems gets its first one.
 func (e *Engine) cmdGap(ctx context.Context, r *request, args []string) ([]Reply, error) {
 	ref, rest, err := planArg(args)
 	if err != nil {
 		return nil, err
 	}
+	sel, rest := problemArg(rest)
 	gap, err := parseGap(rest)
 	if err != nil {
 		return nil, err
@@ -41,44 +44,65 @@ func (e *Engine) cmdGap(ctx context.Context, r *request, args []string) ([]Reply
 	if err != nil {
 		return nil, err
 	}
-	old := gapLine(LocaleEN, p.Gap)
-	p.Gap = gap
-	return e.edited(ctx, r, p, role, "plan.gap", old, gapLine(LocaleEN, gap))
+	no, err := problemFor(p, sel)
+	if err != nil {
+		return nil, err
+	}
+	if no == 0 {
+		no = p.addProblem(gap).No
+		return e.edited(ctx, r, p, role, "plan.problem_add", "", problemSpec(*p.Problem(no)))
+	}
+	pr := p.Problem(no)
+	old := problemSpec(*pr)
+	pr.Gap = gap
+	return e.edited(ctx, r, p, role, "plan.gap", old, problemSpec(*pr))
 }
 
-// cmdCause adds or removes a root cause: "cause 12 人 跟进不及时", "cause 12 remove 2".
+// cmdCause adds or removes a root cause of a core problem (the most urgent
+// one unless named): "cause 12 人 跟进不及时", "原因 12 问题2 环境 …",
+// "cause 12 remove 2", "cause 12 problem 2 remove 1".
 func (e *Engine) cmdCause(ctx context.Context, r *request, args []string) ([]Reply, error) {
 	ref, rest, err := planArg(args)
 	if err != nil {
 		return nil, err
 	}
-	if len(rest) == 2 && isWord(rest[0], "remove", "delete", "删除", "移除") {
-		k, err := strconv.Atoi(rest[1])
-		p, role, perr := e.editDraft(ctx, r, ref)
-		if perr != nil {
-			return nil, perr
+	sel, rest := problemArg(rest)
+	remove := len(rest) == 2 && isWord(rest[0], "remove", "delete", "删除", "移除")
+	var c RootCause
+	if !remove {
+		if c, err = parseCause(rest); err != nil {
+			return nil, err
 		}
-		if err != nil || k < 1 || k > len(p.Causes) {
-			return nil, Errorf(EINVALID, "err.no_item", rest[1])
-		}
-		old := p.Causes[k-1].Text
-		p.Causes = append(p.Causes[:k-1], p.Causes[k:]...)
-		return e.edited(ctx, r, p, role, "plan.cause_remove", old, "")
-	}
-	c, err := parseCause(rest)
-	if err != nil {
-		return nil, err
 	}
 	p, role, err := e.editDraft(ctx, r, ref)
 	if err != nil {
 		return nil, err
 	}
-	p.Causes = append(p.Causes, c)
+	no, err := problemFor(p, sel)
+	if err != nil {
+		return nil, err
+	}
+	pr := p.Problem(no)
+	if pr == nil {
+		return nil, Errorf(EINVALID, "err.need_problem", p.Number)
+	}
+	if remove {
+		k, err := strconv.Atoi(rest[1])
+		if err != nil || k < 1 || k > len(pr.Causes) {
+			return nil, Errorf(EINVALID, "err.no_item", rest[1])
+		}
+		old := pr.Causes[k-1].Text
+		pr.Causes = append(pr.Causes[:k-1], pr.Causes[k:]...)
+		return e.edited(ctx, r, p, role, "plan.cause_remove", old, "")
+	}
+	pr.Causes = append(pr.Causes, c)
 	return e.edited(ctx, r, p, role, "plan.cause_add", "", string(c.Dimension))
 }
 
 // cmdGoal adds, edits or removes a SMART goal: "goal 12 <spec>",
 // "goal 12 edit 1 <spec>", "goal 12 remove 1" (目标 12 修改 1 …, 目标 12 删除 1).
+// A goal addresses the most urgent core problem unless one is named before
+// its spec: "目标 12 问题2 客户投诉率 8% 3% 2个月".
 // On a draft whoever may edit it may; on a running plan only the manager or
 // HR, and the employee must acknowledge again. A goal's deadline may not
 // fall after the plan's end.
@@ -95,6 +119,7 @@ func (e *Engine) cmdGoal(ctx context.Context, r *request, args []string) ([]Repl
 		}
 		rest = rest[2:]
 	}
+	sel, rest := problemArg(rest)
 	var g Goal
 	if !remove {
 		if g, err = parseGoal(rest, r.now, r.tz); err != nil {
@@ -119,6 +144,15 @@ func (e *Engine) cmdGoal(ctx context.Context, r *request, args []string) ([]Repl
 		role = rl
 		p.AckedAt = time.Time{}
 		entries = append(entries, r.audit(p, role, "plan.edit_goals", string(from), string(p.Status), ""))
+	}
+	if !remove {
+		if sel != 0 || edit == 0 {
+			if g.Problem, err = problemFor(p, sel); err != nil {
+				return nil, err
+			}
+		} else if old := p.Goal(edit); old != nil {
+			g.Problem = old.Problem
+		}
 	}
 	if !remove && g.Deadline.After(p.End) {
 		return nil, Errorf(EINVALID, "err.goal_after_end", formatDate(r.loc, g.Deadline), formatDate(r.loc, p.End))

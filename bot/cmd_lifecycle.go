@@ -8,11 +8,16 @@ import (
 // missing lists what a plan still needs before it can be submitted.
 func missing(l Locale, p *Plan) []string {
 	var m []string
-	if p.Gap.Metric == "" {
-		m = append(m, T(l, "field.gap"))
+	if len(p.Problems) == 0 {
+		m = append(m, T(l, "field.gap"), T(l, "field.causes"))
 	}
-	if len(p.Causes) == 0 {
-		m = append(m, T(l, "field.causes"))
+	for _, pr := range p.Ranked() {
+		if len(pr.Causes) == 0 {
+			m = append(m, T(l, "missing.causes_of", pr.No, pr.Gap.Metric))
+		}
+		if len(p.Goals) > 0 && len(p.GoalsOf(pr.No)) == 0 {
+			m = append(m, T(l, "missing.goal_of", pr.No, pr.Gap.Metric))
+		}
 	}
 	if len(p.Goals) == 0 {
 		m = append(m, T(l, "field.goals"))

@@ -61,13 +61,7 @@ func (e *Engine) cmdNote(ctx context.Context, r *request, args []string) ([]Repl
 		return nil, Errorf(ESTATE, "err.closed", p.Number)
 	}
 	n := &Note{Tenant: p.Tenant, PlanID: p.ID, AuthorID: r.actor.ID, Text: text, At: r.now}
-	err = e.commit(ctx, r, func(tx Store) error {
-		if err := tx.AddNote(ctx, n); err != nil {
-			return err
-		}
-		return tx.AppendAudit(ctx, r.audit(p, role, "plan.note", "", "", ""))
-	})
-	if err != nil {
+	if err := e.addNote(ctx, r, p, n, r.audit(p, role, "plan.note", "", "", "")); err != nil {
 		return nil, err
 	}
 	return []Reply{r.text(r.tr("done.note", p.Number))}, nil

@@ -2,10 +2,8 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
-	"time"
 )
 
 // cmdNew starts a plan: "new" (the actor's own), "new @employee" (a
@@ -154,122 +152,6 @@ func (e *Engine) peopleOptions(ctx context.Context, r *request) []Option {
 		opts = append(opts, Option{Value: p.ID, Label: label})
 	}
 	return opts
-}
-
-// newPlanForm is the one-form way to create a plan with its first cause, goal
-// and action; people are the candidates for the employee and manager inputs.
-func (e *Engine) newPlanForm(r *request, employee string, people []Option) Form {
-	l := r.loc
-	opts := []Option{
-		{string(TypeUnderPerformer), enumText(l, "type", string(TypeUnderPerformer))},
-		{string(TypeHighPotential), enumText(l, "type", string(TypeHighPotential))},
-		{string(TypeNewHire), enumText(l, "type", string(TypeNewHire))},
-	}
-	dims := []Option{
-		{string(DimPerson), enumText(l, "dim", string(DimPerson))},
-		{string(DimWork), enumText(l, "dim", string(DimWork))},
-		{string(DimEnvironment), enumText(l, "dim", string(DimEnvironment))},
-	}
-	in := func(name string, kind InputKind, req bool) Input {
-		return Input{Name: name, Label: T(l, "form."+name), Kind: kind, Required: req, Placeholder: T(l, "ph."+name)}
-	}
-	inputs := []Input{
-		{Name: "employee", Label: T(l, "form.employee"), Kind: InputUser, Value: employee, Options: people},
-		{Name: "type", Label: T(l, "form.type"), Kind: InputSelect, Required: true, Options: opts, Value: string(TypeUnderPerformer)},
-		in("gap_metric", InputText, true), in("gap_target", InputNumber, true), in("gap_actual", InputNumber, true), in("gap_unit", InputText, false),
-		{Name: "cause_dim", Label: T(l, "form.cause_dim"), Kind: InputSelect, Required: true, Options: dims, Value: string(DimPerson)},
-		in("cause_text", InputTextArea, true),
-		in("goal_metric", InputText, true), in("goal_baseline", InputNumber, true), in("goal_target", InputNumber, true),
-		in("goal_unit", InputText, false), in("goal_deadline", InputDate, true),
-		in("action_what", InputText, true), in("action_when", InputText, false), in("action_resources", InputText, false),
-		in("end", InputDate, false),
-	}
-	return Form{Title: T(l, "new.form_title"), Action: ActionRef{ID: "plan.create"}, Inputs: inputs, Submit: T(l, "btn.create")}
-}
-
-// actCreate takes the submitted new-plan form: every input is checked and
-// all problems are reported at once; nothing is stored unless all are right.
-func (e *Engine) actCreate(ctx context.Context, r *request, in *ActionInput) ([]Reply, error) {
-	v := in.Values
-	var bad []FieldError
-	fail := func(name, key string, args ...any) { bad = append(bad, FieldError{Name: name, Key: key, Args: args}) }
-	num := func(name string) float64 {
-		x, _, ok := ParseNumber(v[name])
-		if !ok {
-			fail(name, "err.bad_number", v[name])
-		}
-		return x
-	}
-	date := func(name string, required bool) time.Time {
-		if v[name] == "" && !required {
-			return time.Time{}
-		}
-		d, ok := parseDeadline(v[name], r.now, r.tz)
-		if !ok {
-			fail(name, "err.bad_date", v[name])
-		} else if !d.After(r.now) {
-			fail(name, "err.date_past", v[name])
-		}
-		return d
-	}
-	text := func(name string) string {
-		if v[name] == "" {
-			fail(name, "err.required")
-		}
-		return v[name]
-	}
-	typ, ok := parseType(v["type"])
-	if !ok {
-		fail("type", "err.bad_type", v["type"])
-	}
-	dim, ok := parseDimension(v["cause_dim"])
-	if !ok {
-		fail("cause_dim", "err.cause_dimension", v["cause_dim"])
-	}
-	gap := Gap{Metric: text("gap_metric"), Target: num("gap_target"), Actual: num("gap_actual"), Unit: v["gap_unit"]}
-	cause := RootCause{Dimension: dim, Text: text("cause_text")}
-	goal := Goal{No: 1, Metric: text("goal_metric"), Baseline: num("goal_baseline"), Target: num("goal_target"),
-		Unit: v["goal_unit"], Deadline: DateOnly(date("goal_deadline", true))}
-	if goal.Baseline == goal.Target && v["goal_target"] != "" {
-		fail("goal_target", "err.goal_same")
-	}
-	goal.Current = goal.Baseline
-	action, err := parseAction(text("action_what")+"|"+v["action_when"]+"|"+v["action_resources"], r.now, r.tz)
-	if err != nil && v["action_what"] != "" {
-		fail("action_what", "err.action_format")
-	}
-	action.No = 1
-	end := date("end", false)
-	emp, mgr, perr := e.planPeople(ctx, r, v["employee"])
-	if perr != nil {
-		var be *Error
-		if !errors.As(perr, &be) {
-			return nil, perr
-		}
-		bad = append(bad, FieldError{Name: "employee", Key: be.Key, Args: be.Args})
-	}
-	if !end.IsZero() && DateOnly(end).Before(goal.Deadline) {
-		fail("goal_deadline", "err.goal_after_end", formatDate(r.loc, goal.Deadline), formatDate(r.loc, DateOnly(end)))
-	}
-	if len(bad) > 0 {
-		return nil, &Error{Code: EINVALID, Key: "err.form_invalid", Args: []any{len(bad)}, Fields: bad}
-	}
-	p, err := e.createDraft(ctx, r, emp, mgr, typ, func(p *Plan) {
-		p.Gap, p.Causes, p.Goals, p.Actions = gap, []RootCause{cause}, []Goal{goal}, []Action{action}
-		if !end.IsZero() {
-			p.End = DateOnly(end)
-		}
-		if goal.Deadline.After(p.End) {
-			p.End = goal.Deadline // the type's default end follows the goal
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	return []Reply{
-		r.reply(Message{Blocks: []Block{Text{Body: r.tr("new.created", p.Number)}}}),
-		r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR)),
-	}, nil
 }
 
 // planArg reads the plan reference in args[0] and returns the rest.

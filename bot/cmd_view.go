@@ -90,7 +90,11 @@ func (e *Engine) planRecords(ctx context.Context, r *request, p *Plan) ([]Block,
 		return nil, err
 	}
 	roles := e.rolesOf(ctx, p, r.actor.ID, r.isHR)
-	coaching, voice := e.noteLines(ctx, r, p, notes, roles)
+	coaching, voice, tracking := e.noteLines(ctx, r, p, notes, roles)
+	if n := len(tracking); n > 0 {
+		// The newest few: a long log would not fit a card.
+		out = append(out, Text{Body: "**" + r.tr("field.tracking") + "** " + r.tr("show.tracking_count", n) + "\n" + strings.Join(tracking[max(0, n-maxTrackLines):], "\n")})
+	}
 	if len(voice) > 0 {
 		out = append(out, Text{Body: "**" + r.tr("field.voice") + "**\n" + strings.Join(voice, "\n")})
 	}
@@ -101,20 +105,24 @@ func (e *Engine) planRecords(ctx context.Context, r *request, p *Plan) ([]Block,
 }
 
 // noteLines splits the notes a reader may see: coaching notes (mentor,
-// manager, HR) and the employee's own words (the employee, managers, HR).
-func (e *Engine) noteLines(ctx context.Context, r *request, p *Plan, notes []Note, roles []Role) (coaching, voice []string) {
+// manager, HR), the employee's own words (the employee, managers, HR) and
+// the tracking log (manager, mentor, HR; never the employee).
+func (e *Engine) noteLines(ctx context.Context, r *request, p *Plan, notes []Note, roles []Role) (coaching, voice, tracking []string) {
 	_, errCoach := Authorize(roles, OpNote)
+	_, errTrack := Authorize(roles, OpTrackRead)
 	readsVoice := hasRole(roles, RoleEmployee) || hasRole(roles, RoleManager) || hasRole(roles, RoleSenior) || hasRole(roles, RoleHR)
 	for _, n := range notes {
 		line := formatTime(r.loc, n.At, r.tz) + " " + e.name(ctx, p.Tenant, n.AuthorID) + ": " + n.Text
 		switch {
 		case n.Kind == NoteCoaching && errCoach == nil:
 			coaching = append(coaching, line)
-		case n.Kind != NoteCoaching && readsVoice:
+		case n.Kind == NoteTracking && errTrack == nil:
+			tracking = append(tracking, line)
+		case (n.Kind == NoteComment || n.Kind == NoteDisagree) && readsVoice:
 			voice = append(voice, "["+enumText(r.loc, "note", string(n.Kind))+"] "+line)
 		}
 	}
-	return coaching, voice
+	return coaching, voice, tracking
 }
 
 // cmdPlans lists the plans the actor is in: as employee, manager or mentor.

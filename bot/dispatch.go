@@ -26,6 +26,7 @@ var verbs = map[string]string{
 	"reject": "reject", "驳回": "reject", "拒绝": "reject",
 	"ack": "ack", "acknowledge": "ack", "确认": "ack", "确认计划": "ack",
 	"gap": "gap", "差距": "gap",
+	"problem": "problem", "问题": "problem", "核心问题": "problem",
 	"cause": "cause", "原因": "cause",
 	"goal": "goal", "目标": "goal",
 	"action": "action", "行动": "action",
@@ -40,6 +41,7 @@ var verbs = map[string]string{
 	"adjust": "adjust", "调整": "adjust", "调整目标": "adjust",
 	"mentor": "mentor", "导师": "mentor",
 	"note": "note", "辅导": "note", "辅导记录": "note",
+	"track": "track", "跟踪": "track", "跟踪日志": "track", "跟踪记录": "track",
 	"promotions": "promotions", "晋升": "promotions", "晋升名单": "promotions", "候选": "promotions",
 	"all": "all", "全部": "all", "全部计划": "all",
 	"audit": "audit", "审计": "audit", "日志": "audit",
@@ -67,6 +69,7 @@ var textCommands = map[string]textHandler{
 	"bind": (*Engine).cmdBind, "unbind": (*Engine).cmdUnbind,
 	"delete": (*Engine).cmdDelete, "resume": (*Engine).cmdResume, "reports": (*Engine).cmdReports,
 	"hr": (*Engine).cmdHR, "summary": (*Engine).cmdSummary,
+	"problem": (*Engine).cmdProblem, "track": (*Engine).cmdTrack,
 }
 
 // actionCommands holds the handler of each button or form action id.
@@ -97,6 +100,8 @@ var actionCommands = map[string]actionHandler{
 	"interview.prep":  (*Engine).actInterviewPrep,
 	"interview.rate":  (*Engine).actInterviewRate,
 	"interview.notes": (*Engine).actInterviewNotes,
+	"action.done":     (*Engine).actActionDone,
+	"plan.track":      (*Engine).actTrack,
 }
 
 // dispatch resolves the actor, routes the command and names it for

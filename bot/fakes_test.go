@@ -40,9 +40,15 @@ func newMemStore() *memStore {
 func (s *memStore) id() int64 { s.nextID++; return s.nextID }
 
 func clonePlan(p bot.Plan) *bot.Plan {
-	p.Causes = slices.Clone(p.Causes)
+	p.Problems = slices.Clone(p.Problems)
+	for i := range p.Problems {
+		p.Problems[i].Causes = slices.Clone(p.Problems[i].Causes)
+	}
 	p.Goals = slices.Clone(p.Goals)
 	p.Actions = slices.Clone(p.Actions)
+	for i := range p.Actions {
+		p.Actions[i].When.Weekdays = slices.Clone(p.Actions[i].When.Weekdays)
+	}
 	return &p
 }
 

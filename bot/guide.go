@@ -14,14 +14,16 @@ import (
 // An answer moves the guide on in the transaction of its change to the
 // draft, before the commit, so that a worker dying after the commit
 // cannot leave the guide a step behind its draft (the event, run again,
-// is only replayed). The move names its event and the step it left: if
-// the commit then fails, or the worker dies before it, the same event run
-// again finds its own move and answers the step it left, once more.
+// is only replayed). The move names its event and where it left: if the
+// commit then fails, or the worker dies before it, the same event run
+// again finds its own move and answers from where it left, once more.
 type guide struct {
-	Plan  int    `json:"plan"`
-	Step  string `json:"step"`
-	Prev  string `json:"prev,omitempty"`  // the step Event left
-	Event string `json:"event,omitempty"` // the event (Command.EventKey) that moved the guide to Step
+	Plan        int    `json:"plan"`
+	Step        string `json:"step"`
+	Problem     int    `json:"problem,omitempty"`      // the core problem causes and goals are written for
+	Event       string `json:"event,omitempty"`        // the event (Command.EventKey) that moved the guide here
+	PrevStep    string `json:"prev,omitempty"`         // the step Event left
+	PrevProblem int    `json:"prev_problem,omitempty"` // the problem Event left
 }
 
 // Steps of the guided creation, in order.
@@ -30,6 +32,7 @@ const (
 	stepGap    = "gap"
 	stepCause  = "cause"
 	stepGoal   = "goal"
+	stepMore   = "more" // another core problem, or on to the actions
 	stepAction = "action"
 	stepEnd    = "end"
 )
@@ -57,7 +60,9 @@ func (e *Engine) loadGuide(ctx context.Context, r *request) (*guide, bool, error
 		return nil, false, nil
 	}
 	if g.Event != "" && g.Event == r.cmd.EventKey {
-		g.Step = g.Prev // this event moved the guide, but its change did not commit (or it would be replayed)
+		// This event moved the guide, but its change did not commit (or it
+		// would be replayed): answer from where it left.
+		g.Step, g.Problem = g.PrevStep, g.PrevProblem
 	}
 	return &g, true, nil
 }
@@ -76,6 +81,9 @@ func (e *Engine) guidePrompt(r *request, g *guide, intro string) Message {
 	if intro != "" {
 		m.Blocks = append(m.Blocks, Text{Body: intro})
 	}
+	if (g.Step == stepCause || g.Step == stepGoal) && g.Problem > 0 {
+		m.Blocks = append(m.Blocks, Context(r.tr("guide.for_problem", g.Problem)))
+	}
 	m.Blocks = append(m.Blocks, Text{Body: r.tr("guide." + g.Step)})
 	answer := func(label, value string) Button {
 		return Button{Label: label, Action: ActionRef{ID: "guide.answer", Args: map[string]string{"value": value}}}
@@ -87,7 +95,7 @@ func (e *Engine) guidePrompt(r *request, g *guide, intro string) Message {
 			answer(enumText(r.loc, "type", string(TypeHighPotential)), string(TypeHighPotential)),
 			answer(enumText(r.loc, "type", string(TypeNewHire)), string(TypeNewHire)),
 		})
-	case stepCause, stepGoal, stepAction:
+	case stepCause, stepGoal, stepMore, stepAction:
 		m.Blocks = append(m.Blocks, Buttons{answer(r.tr("btn.next_step"), "done")})
 	case stepEnd:
 		m.Blocks = append(m.Blocks, Buttons{answer(r.tr("btn.keep_default"), "ok")})
@@ -158,19 +166,21 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 		return nil, Errorf(ESTATE, "err.not_draft", p.Number)
 	}
 	done := len(words) == 1 && isWord(words[0], doneWords...)
-	next, ack, err := e.applyStep(r, p, g.Step, words, text, done)
+	step, cur := g.Step, g.Problem
+	next, ack, err := e.applyStep(ctx, r, p, g, words, text, done)
 	if err != nil {
 		return nil, err
 	}
-	moved := &guide{Plan: g.Plan, Step: next, Prev: g.Step, Event: r.cmd.EventKey}
+	moved := *g
+	moved.Step, moved.Event, moved.PrevStep, moved.PrevProblem = next, r.cmd.EventKey, step, cur
 	move := func(Store) error {
-		if next == "" || next == g.Step {
+		if next == "" || next == step && moved.Problem == cur {
 			return nil
 		}
-		return e.saveGuide(ctx, r, moved)
+		return e.saveGuide(ctx, r, &moved)
 	}
 	if ack != "" {
-		if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", g.Step)}, move); err != nil {
+		if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", step)}, move); err != nil {
 			return nil, err
 		}
 	} else if err := move(nil); err != nil {
@@ -182,13 +192,18 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 		}
 		return []Reply{r.text(r.tr("guide.finished", p.Number)), r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR))}, nil
 	}
-	return []Reply{r.reply(e.guidePrompt(r, moved, ack))}, nil
+	return []Reply{r.reply(e.guidePrompt(r, &moved, ack))}, nil
 }
 
 // applyStep changes p for one answer. It returns the next step ("" when the
-// guide is finished) and a short acknowledgment of what was recorded.
-func (e *Engine) applyStep(r *request, p *Plan, step string, words []string, text string, done bool) (string, string, error) {
-	switch step {
+// guide is finished) and a short acknowledgment of what was recorded; it
+// moves g to the core problem the next answers are about.
+func (e *Engine) applyStep(ctx context.Context, r *request, p *Plan, g *guide, words []string, text string, done bool) (string, string, error) {
+	cur := g.Problem
+	if cur == 0 || p.Problem(cur) == nil {
+		cur = p.defaultProblem()
+	}
+	switch g.Step {
 	case stepType:
 		t, ok := parseType(strings.Join(words, ""))
 		if !ok {
@@ -197,16 +212,37 @@ func (e *Engine) applyStep(r *request, p *Plan, step string, words []string, tex
 		p.EmployeeType = t
 		p.End = p.Start.AddDate(0, 0, t.CycleDays())
 		return stepGap, r.tr("guide.ok_type", enumText(r.loc, "type", string(t)), formatDate(r.loc, p.End)), nil
-	case stepGap:
+	case stepGap, stepMore:
+		if g.Step == stepMore && (done || len(words) == 1 && isWord(words[0], skipWords...)) {
+			return stepAction, "", nil
+		}
 		gap, err := parseGap(words)
+		if err != nil && g.Step == stepMore {
+			// Not a problem: the first action, typed straight away.
+			if _, aerr := parseAction(text, r.now, r.tz); aerr == nil || strings.Contains(text, "|") {
+				g.Step = stepAction
+				return e.applyStep(ctx, r, p, g, words, text, false)
+			}
+		}
 		if err != nil {
 			return "", "", err
 		}
-		p.Gap = gap
-		return stepCause, r.tr("guide.ok_gap", gapLine(r.loc, gap)), nil
+		if g.Step == stepGap && cur != 0 {
+			p.Problem(cur).Gap = gap // the first problem, typed again
+		} else if len(p.Problems) >= maxProblems {
+			return "", "", Errorf(EINVALID, "err.too_many_problems", maxProblems)
+		} else {
+			cur = p.addProblem(gap).No
+		}
+		g.Problem = cur
+		return stepCause, r.tr("guide.ok_gap", cur, gapLine(r.loc, gap)), nil
 	case stepCause:
+		pr := p.Problem(cur)
+		if pr == nil {
+			return stepGap, "", nil
+		}
 		if done {
-			if len(p.Causes) == 0 {
+			if len(pr.Causes) == 0 {
 				return "", "", Errorf(EINVALID, "err.need_cause")
 			}
 			return stepGoal, "", nil
@@ -215,20 +251,20 @@ func (e *Engine) applyStep(r *request, p *Plan, step string, words []string, tex
 		if err != nil {
 			return "", "", err
 		}
-		p.Causes = append(p.Causes, c)
-		return stepCause, r.tr("guide.ok_cause", len(p.Causes)), nil
+		pr.Causes = append(pr.Causes, c)
+		return stepCause, r.tr("guide.ok_cause", len(pr.Causes)), nil
 	case stepGoal:
 		if done {
-			if len(p.Goals) == 0 {
+			if len(p.GoalsOf(cur)) == 0 {
 				return "", "", Errorf(EINVALID, "err.need_goal")
 			}
-			return stepAction, "", nil
+			return stepMore, "", nil
 		}
 		gl, err := parseGoal(words, r.now, r.tz)
 		if err != nil {
 			return "", "", err
 		}
-		gl.No = nextGoalNo(p)
+		gl.No, gl.Problem = nextGoalNo(p), cur
 		p.Goals = append(p.Goals, gl)
 		if gl.Deadline.After(p.End) {
 			// The end date is chosen in the last step; until then it
@@ -246,6 +282,9 @@ func (e *Engine) applyStep(r *request, p *Plan, step string, words []string, tex
 		}
 		a, err := parseAction(text, r.now, r.tz)
 		if err != nil {
+			return "", "", err
+		}
+		if err := e.checkOwner(ctx, p, a); err != nil {
 			return "", "", err
 		}
 		a.No = nextActionNo(p)

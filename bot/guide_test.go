@@ -24,7 +24,7 @@ func TestGuideKeepsWhatWasTyped(t *testing.T) {
 	r = w.say(emp, "取消")
 	mustContain(t, r, "#1")
 	p := w.plan(1)
-	if p.EmployeeType != bot.TypeHighPotential || p.Gap.Metric != "季度销售额" || len(p.Causes) != 1 || p.Causes[0].Dimension != bot.DimEnvironment {
+	if p.EmployeeType != bot.TypeHighPotential || len(p.Problems) != 1 || p.Problems[0].Gap.Metric != "季度销售额" || len(p.Problems[0].Causes) != 1 || p.Problems[0].Causes[0].Dimension != bot.DimEnvironment {
 		t.Fatalf("draft lost input: %+v", p)
 	}
 	if p.End.Sub(p.Start) != 90*24*time.Hour {
@@ -91,7 +91,7 @@ func TestCreateFormReportsEveryField(t *testing.T) {
 		t.Fatalf("valid form refused: %s", text(r))
 	}
 	p := w.plan(1)
-	if p.Gap.Actual != 350000 || p.Goals[0].Target != 500000 || p.Actions[0].What != "拜访客户" || p.ManagerID != mgr.ID {
+	if p.Problems[0].Gap.Actual != 350000 || p.Goals[0].Target != 500000 || p.Actions[0].What != "拜访客户" || p.ManagerID != mgr.ID {
 		t.Fatalf("plan = %+v", p)
 	}
 }
@@ -116,8 +116,8 @@ func TestGuideLeftByACommand(t *testing.T) {
 	r = w.say(emp, "继续 2")
 	mustContain(t, r, "继续编辑草稿 #2", "第 2 步")
 	w.say(emp, "季度销售额 50万 35万 元")
-	if g := w.plan(2).Gap; g.Metric != "季度销售额" {
-		t.Fatalf("the resumed guide did not take the answer: %+v", g)
+	if pr := w.plan(2).Problems; len(pr) != 1 || pr[0].Gap.Metric != "季度销售额" {
+		t.Fatalf("the resumed guide did not take the answer: %+v", pr)
 	}
 	r = w.say(emp, "取消")
 	mustContain(t, r, "继续 2")

@@ -23,7 +23,7 @@ var msgHelp = map[string]msg{
 	"help.edit.label":      {"编辑草稿", "Edit a draft"},
 	"help.edit":            {"差距 12 销售额 50万 35万 ｜ 原因 12 个人 跟进慢 ｜ 目标 12 销售额 35万 50万 2个月 ｜ 目标 12 修改 1 … ｜ 结束日期 12 2027-01-31", "gap 12 sales 500000 350000 | cause 12 person slow follow-up | goal 12 sales 350000 500000 2months | goal 12 edit 1 … | end 12 2027-01-31"},
 	"help.action.label":    {"行动", "Actions"},
-	"help.action":          {"行动 12 添加 更新拜访记录 | 每周五 17:00 ｜ 完成 12 2", "action 12 add update visit log | every Friday 17:00 | done 12 2"},
+	"help.action":          {"行动 12 添加 更新拜访记录 | 每周五 17:00前 | 经理 ｜ 行动 12 修改 2 … ｜ 完成 12 2", "action 12 add update visit log | every Friday by 17:00 | manager | action 12 edit 2 … | done 12 2"},
 	"help.interview.label": {"面谈", "Interview"},
 	"help.interview":       {"面谈 12 预约 14天后 15:00 50 HR ｜ 面谈 12 改期 … ｜ 面谈 12 取消 ｜ 面谈 12 自评 … ／ 诉求 … ｜ 面谈 12 记录 开场: … 回顾: … 共识: … 总结: … 优势: … ｜ 面谈 12 确认 ｜ 面谈 12 评价 4 意见", "interview 12 book +14d 15:00 50 hr | interview 12 move … | interview 12 cancel | interview 12 self … / wishes … | interview 12 notes opening: … review: … agreement: … summary: … strengths: … | interview 12 confirm | interview 12 rate 4 comment"},
 	"help.team.label":      {"团队", "Team"},

@@ -46,20 +46,20 @@ func TestLifecycleTable(t *testing.T) {
 func TestPermissionTable(t *testing.T) {
 	E, M, S, H, T, D, A, C, O := bot.RoleEmployee, bot.RoleManager, bot.RoleSenior, bot.RoleHR, bot.RoleMentor,
 		bot.RoleDrafter, bot.RoleApprover, bot.RoleDecider, bot.RoleOther
-	HA, TM := bot.RoleHRAdmin, bot.RoleTeamManager
+	HA, TM, OW := bot.RoleHRAdmin, bot.RoleTeamManager, bot.RoleOwner
 	want := map[bot.Op][]bot.Role{
 		bot.OpView: {E, M, S, H, T, A}, bot.OpEdit: {D, E, M, H}, bot.OpSubmit: {D, E, M}, bot.OpDelete: {D},
 		bot.OpApprove: {A}, bot.OpRequestChange: {A}, bot.OpReject: {A}, bot.OpAcknowledge: {E}, bot.OpEditActive: {M, H},
-		bot.OpUpdate: {E}, bot.OpActionAdd: {E, M, H}, bot.OpActionStatus: {E, M, H}, bot.OpInterview: {M, H},
+		bot.OpUpdate: {E}, bot.OpActionAdd: {E, M, H}, bot.OpActionStatus: {OW, M, H}, bot.OpInterview: {M, H},
 		bot.OpInterviewOK: {E, M}, bot.OpInterviewRate: {E, M}, bot.OpPrepare: {E}, bot.OpReview: {M, H},
 		bot.OpClose: {M, H}, bot.OpExtend: {M, H}, bot.OpCancel: {M, H}, bot.OpOutcomeHR: {C},
 		bot.OpAdjustPropose: {E, M, H}, bot.OpAdjustManager: {M}, bot.OpAdjustHR: {H}, bot.OpAdjustReject: {M, H},
-		bot.OpMentor: {M, H}, bot.OpNote: {M, H, T}, bot.OpAudit: {M, H}, bot.OpTeamVisible: {M, H},
+		bot.OpMentor: {M, H}, bot.OpNote: {M, H, T}, bot.OpTrack: {M, T}, bot.OpTrackRead: {M, T, H}, bot.OpAudit: {M, H}, bot.OpTeamVisible: {M, H},
 		bot.OpAllPlans: {H}, bot.OpPromotions: {H}, bot.OpAuditOrg: {H}, bot.OpReports: {H}, bot.OpGrantHR: {HA},
 		bot.OpBind: {TM, H},
 	}
 	for op, allowed := range want {
-		for _, role := range []bot.Role{E, M, S, H, T, D, A, C, O, HA, TM} {
+		for _, role := range []bot.Role{E, M, S, H, T, D, A, C, O, HA, TM, OW} {
 			exp := false
 			for _, a := range allowed {
 				exp = exp || a == role

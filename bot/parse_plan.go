@@ -175,36 +175,75 @@ func parseDeadline(s string, now time.Time, tz *time.Location) (time.Time, bool)
 	return time.Time{}, false
 }
 
-// parseAction reads "每周五17:00前更新拜访记录 | 每周五 17:00 | CRM 权限 | 拜访数":
-// what, then when (a date or a cadence), resources and measure, all optional but what.
+// parseAction reads "更新拜访记录 | 每周五 17:00前 | 经理 | CRM 权限 | 拜访数":
+// what, then when (a date or a cadence), resources and measure, in that
+// order, all optional but what. The owner (员工, 经理, HR or a mention;
+// the employee when none is given) may stand in any part after the first.
+// A cadence that opens the text ("每周五17:00前更新拜访记录") is the time node
+// when no part after it reads as one; the parts then are resources and
+// metric. Errors name the part that is wrong.
 func parseAction(text string, now time.Time, tz *time.Location) (Action, error) {
 	parts := splitPipes(text)
 	if parts[0] == "" {
-		return Action{}, Errorf(EINVALID, "err.action_format")
+		return Action{}, fieldErr("action_what", "err.action_format")
 	}
-	a := Action{What: parts[0], Status: ActionNotStarted}
-	if len(parts) > 1 && parts[1] != "" {
-		if d, ok := ParseDate(parts[1], now, tz); ok {
-			a.Due = DateOnly(d)
-		} else {
-			a.Cadence = parts[1]
+	a := Action{What: parts[0], OwnerKind: OwnerEmployee, Status: ActionNotStarted}
+	rest := parts[1:]
+	for i, part := range rest {
+		if k, id, ok := parseOwner(part); ok {
+			a.OwnerKind, a.Owner = k, id
+			rest = append(rest[:i:i], rest[i+1:]...)
+			break
 		}
 	}
-	if len(parts) > 2 {
-		a.Resources = parts[2]
+	if len(rest) > 3 {
+		return Action{}, fieldErr("action_what", "err.action_format")
 	}
-	if len(parts) > 3 {
-		a.Measure = parts[3]
+	lead, led := leadingTimeNode(a.What, now, tz)
+	switch {
+	case len(rest) > 0 && rest[0] != "":
+		t, err := parseWhen(rest[0], now, tz)
+		if err != nil && led && len(rest) < 3 {
+			// The text gave the time node; the parts are resources and metric.
+			a.When, rest = lead, append([]string{""}, rest...)
+			break
+		}
+		if err != nil {
+			return Action{}, err
+		}
+		a.When = t
+	case led:
+		a.When = lead
 	}
-	if len(parts) > 4 {
-		return Action{}, Errorf(EINVALID, "err.action_format")
+	if len(rest) > 1 {
+		a.Resources = rest[1]
 	}
-	for _, p := range parts {
-		if err := checkLength("action_what", p, maxReason); err != nil {
+	if len(rest) > 2 {
+		a.Measure = rest[2]
+	}
+	for name, v := range map[string]string{"action_what": a.What, "action_resources": a.Resources, "action_measure": a.Measure} {
+		if err := checkLength(name, v, maxReason); err != nil {
 			return Action{}, err
 		}
 	}
 	return a, nil
+}
+
+// parseWhen reads an action's time node, refusing a date already past.
+func parseWhen(s string, now time.Time, tz *time.Location) (TimeNode, error) {
+	t, ok := ParseTimeNode(s, now, tz)
+	if !ok {
+		return TimeNode{}, fieldErr("action_when", "err.bad_time_node", s)
+	}
+	if t.Repeat == RepeatOnce && t.Date.Before(DateOnly(now.In(tz))) {
+		return TimeNode{}, fieldErr("action_when", "err.date_past", s)
+	}
+	return t, nil
+}
+
+// fieldErr is an EINVALID error about one input, named for forms.
+func fieldErr(name, key string, args ...any) *Error {
+	return &Error{Code: EINVALID, Key: key, Args: args, Fields: []FieldError{{Name: name, Key: key, Args: args}}}
 }
 
 // parseType reads an employee type in either language, or its number 1–3.

@@ -27,6 +27,11 @@ func withNotes(w *world) int {
 	w.say(mgr, "面谈 1 记录 双方达成一致")
 	return n
 }
+func withMgrAction(w *world) int {
+	n := inActive(w)
+	w.say(mgr, "行动 1 添加 每周一对一辅导 | 每周一 17:00前 | 经理")
+	return n
+}
 func withOutcome(w *world) int {
 	n := inActive(w)
 	w.say(mgr, "结案 1 未达成 差距仍大")
@@ -149,6 +154,12 @@ func expected(k, rel, action string) bool {
 		return is("manager", "hr")
 	case "coaching note":
 		return is("mentor", "manager", "hr")
+	case "done own action": // the employee owns it
+		return is("employee", "manager", "hr")
+	case "done manager's action", "done HR's action": // only its owner, the manager or HR
+		return is("manager", "hr")
+	case "tracking note": // the manager's log; the mentor writes in it too
+		return is("manager", "mentor")
 	}
 	panic("no rule for " + action)
 }
@@ -185,6 +196,10 @@ func TestRelationMatrix(t *testing.T) {
 		{"reject adjustment", planAt("adjusting"), "adjust %n reject 1 not justified", false},
 		{"assign mentor", planAt("active"), "mentor %n <@u_other>", false},
 		{"coaching note", planAt("active"), "note %n practised the pitch", false},
+		{"done own action", planAt("active"), "done %n 1", false},
+		{"done manager's action", planAt("manager action"), "done %n 2", false},
+		{"done HR's action", planAt("hr action"), "action %n done 2", false},
+		{"tracking note", planAt("active"), "track %n three role-plays this week", false},
 		{"read audit", planAt("active"), "audit %n", true},
 		{"team summary", planAt("active"), "summary %n on", false},
 	}
@@ -270,6 +285,12 @@ func planAt(point string) func(w *world, subject bot.Person) int {
 			w.say(bot.Person{ID: p.ManagerID}, "结案 "+itoa(n)+" 未达成 差距仍大")
 		case "adjusting":
 			w.say(s, "调整 "+itoa(n)+" 1 48万 市场变化")
+		case "manager action", "hr action":
+			owner := map[string]string{"manager action": "经理", "hr action": "HR"}[point]
+			w.say(bot.Person{ID: p.ManagerID}, "行动 "+itoa(n)+" 添加 每周一对一辅导 | 每周一 17:00前 | "+owner)
+			if a := w.plan(n).Action(2); a == nil || string(a.Kind()) != map[string]string{"manager action": "manager", "hr action": "hr"}[point] {
+				w.t.Fatalf("setup: action 2 of plan %d = %+v", n, a)
+			}
 		}
 		return n
 	}

@@ -53,7 +53,7 @@ func (t EmployeeType) Valid() bool {
 	return t == TypeUnderPerformer || t == TypeHighPotential || t == TypeNewHire
 }
 
-// Gap is the measured performance gap that starts a plan:
+// Gap is the measured numbers of a core problem:
 // e.g. quarterly sales target 500,000, actual 350,000.
 type Gap struct {
 	Metric string  `json:"metric"`
@@ -78,7 +78,7 @@ const (
 // Valid reports whether d is a known dimension.
 func (d Dimension) Valid() bool { return d == DimPerson || d == DimWork || d == DimEnvironment }
 
-// RootCause is one reason behind the gap.
+// RootCause is one reason behind a core problem.
 type RootCause struct {
 	Dimension Dimension `json:"dimension"`
 	Text      string    `json:"text"`
@@ -86,7 +86,8 @@ type RootCause struct {
 
 // Goal is a SMART goal: from Baseline to Target by Deadline, with the latest value.
 type Goal struct {
-	No       int       `json:"no"` // 1-based, stable within the plan
+	No       int       `json:"no"`                // 1-based, stable within the plan
+	Problem  int       `json:"problem,omitempty"` // the No of the core problem it addresses
 	Metric   string    `json:"metric"`
 	Baseline float64   `json:"baseline"`
 	Target   float64   `json:"target"`
@@ -135,17 +136,19 @@ const (
 	ActionDelayed    ActionStatus = "delayed"
 )
 
-// Action is one step of the action plan: what, who, when, with what.
+// Action is one step of the action plan (one row of 绩效改进策略落地执行表):
+// what, who, when, with what, measured how, and how far it has got.
 type Action struct {
 	No        int          `json:"no"`
 	What      string       `json:"what"`
-	Owner     string       `json:"owner,omitempty"`     // user ID; empty means the employee
-	Cadence   string       `json:"cadence,omitempty"`   // "every Friday 17:00", "每周一 17:00"
-	Due       time.Time    `json:"due,omitempty"`       // a date, or zero when it recurs
-	Resources string       `json:"resources,omitempty"` // support needed
-	Measure   string       `json:"measure,omitempty"`   // evaluation metric
+	OwnerKind OwnerKind    `json:"owner_kind,omitempty"` // employee, manager, HR or a named person
+	Owner     string       `json:"owner,omitempty"`      // the named person's user ID (OwnerPerson only)
+	When      TimeNode     `json:"when,omitzero"`        // a date or a cadence; zero when none was given
+	Resources string       `json:"resources,omitempty"`  // support needed
+	Measure   string       `json:"measure,omitempty"`    // evaluation metric
 	Status    ActionStatus `json:"status"`
 	DoneAt    time.Time    `json:"done_at,omitempty"`
+	DoneBy    string       `json:"done_by,omitempty"` // who marked it done
 }
 
 // Outcome is how a cycle ended.
@@ -201,10 +204,11 @@ type Plan struct {
 	Start  time.Time
 	End    time.Time
 
-	Gap     Gap
-	Causes  []RootCause
-	Goals   []Goal
-	Actions []Action
+	// Problems are the core problems (绩效差距分析表), each with its
+	// numbers, priority and root causes; goals name the problem they address.
+	Problems []Problem
+	Goals    []Goal
+	Actions  []Action
 
 	// Approval routing, decided from the directory when the plan is
 	// submitted: who must decide it now, at which stage, who already did.

@@ -14,7 +14,7 @@ func TestWholeProcessOnFakes(t *testing.T) {
 	w := newWorld(t)
 	n := w.draftPlan(emp)
 	p := w.plan(n)
-	if p.Gap.Target != 500000 || p.Gap.Actual != 350000 || len(p.Causes) != 1 || len(p.Goals) != 1 || len(p.Actions) != 1 {
+	if len(p.Problems) != 1 || p.Problems[0].Gap.Target != 500000 || p.Problems[0].Gap.Actual != 350000 || len(p.Problems[0].Causes) != 1 || len(p.Goals) != 1 || len(p.Actions) != 1 {
 		t.Fatalf("draft = %+v", p)
 	}
 	if p.ManagerID != mgr.ID {

@@ -146,13 +146,15 @@ type Adjustment struct {
 // NoteKind says what a note is and so who may read it.
 type NoteKind string
 
-// Note kinds. Coaching notes are for the mentor, manager and HR; the
-// employee's own words (a comment or a disagreement on acknowledging) are
-// for the employee, their managers and HR.
+// Note kinds. Coaching notes are for the mentor, manager and HR; tracking
+// notes are for the manager, mentor and HR (OpTrackRead), never the
+// employee; the employee's own words (a comment or a disagreement on
+// acknowledging) are for the employee, their managers and HR.
 const (
 	NoteCoaching NoteKind = ""         // a mentor's or manager's coaching note
 	NoteComment  NoteKind = "comment"  // the employee's comment on acknowledging
 	NoteDisagree NoteKind = "disagree" // the employee's disagreement, told to HR
+	NoteTracking NoteKind = "tracking" // the manager's or mentor's tracking note (绩效改进跟踪日志)
 )
 
 // Note is a coaching note, or the employee's comment or disagreement.
@@ -185,4 +187,15 @@ type AuditEntry struct {
 	Seq      int64
 	PrevHash string
 	Hash     string
+}
+
+// TrackMark is when an active plan's tracking log was last written: what a
+// scheduler needs to remind a manager whose log has gone quiet for two
+// weeks. Last is zero when the log is empty.
+type TrackMark struct {
+	PlanID    int64
+	Number    int
+	ManagerID string
+	Started   time.Time // when the plan first became active
+	Last      time.Time
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -93,29 +94,46 @@ func (e *Engine) name(ctx context.Context, tenant, id string) string {
 // Someone with no role at all is told the plan does not exist, so plan
 // numbers leak nothing.
 func (e *Engine) planFor(ctx context.Context, r *request, ref string, op Op) (*Plan, Role, error) {
-	n, ok := parsePlanRef(ref)
-	if !ok {
-		return nil, "", Errorf(EINVALID, "err.plan_ref", ref)
-	}
-	p, err := e.store.PlanByNumber(ctx, r.cmd.Tenant, n)
+	p, roles, err := e.planRoles(ctx, r, ref, nil)
 	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return nil, "", Errorf(ENOTFOUND, "err.plan_not_found", n)
-		}
-		return nil, "", fmt.Errorf("load plan %d: %w", n, err)
-	}
-	if p.Status == StatusDeleted && p.CreatedBy != r.actor.ID && !r.isHR {
-		return nil, "", Errorf(ENOTFOUND, "err.plan_not_found", n)
-	}
-	roles := e.rolesOf(ctx, p, r.actor.ID, r.isHR)
-	if len(roles) == 1 && roles[0] == RoleOther {
-		return nil, "", Errorf(ENOTFOUND, "err.plan_not_found", n)
+		return nil, "", err
 	}
 	role, err := Authorize(roles, op)
 	if err != nil {
 		return nil, "", e.refusal(ctx, r, p, op)
 	}
 	return p, role, nil
+}
+
+// planRoles loads plan #ref in the actor's tenant with the roles the actor
+// holds towards it; extra, when set, adds roles that depend on more than
+// the plan (the owner of an action). Someone with no role at all is told
+// the plan does not exist.
+func (e *Engine) planRoles(ctx context.Context, r *request, ref string, extra func(p *Plan) []Role) (*Plan, []Role, error) {
+	n, ok := parsePlanRef(ref)
+	if !ok {
+		return nil, nil, Errorf(EINVALID, "err.plan_ref", ref)
+	}
+	p, err := e.store.PlanByNumber(ctx, r.cmd.Tenant, n)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, nil, Errorf(ENOTFOUND, "err.plan_not_found", n)
+		}
+		return nil, nil, fmt.Errorf("load plan %d: %w", n, err)
+	}
+	if p.Status == StatusDeleted && p.CreatedBy != r.actor.ID && !r.isHR {
+		return nil, nil, Errorf(ENOTFOUND, "err.plan_not_found", n)
+	}
+	roles := e.rolesOf(ctx, p, r.actor.ID, r.isHR)
+	if extra != nil {
+		if more := extra(p); len(more) > 0 {
+			roles = append(slices.DeleteFunc(roles, func(x Role) bool { return x == RoleOther }), more...)
+		}
+	}
+	if len(roles) == 1 && roles[0] == RoleOther {
+		return nil, nil, Errorf(ENOTFOUND, "err.plan_not_found", n)
+	}
+	return p, roles, nil
 }
 
 // move applies a lifecycle event to p: checks the state machine, then that

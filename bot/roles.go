@@ -19,6 +19,7 @@ const (
 	RoleDrafter  Role = "drafter"  // who created the plan
 	RoleApprover Role = "approver" // who must decide the submitted plan now, never its drafter
 	RoleDecider  Role = "decider"  // HR, other than the proposer, deciding a proposed outcome
+	RoleOwner    Role = "owner"    // answers for the action in hand (责任人): its employee, manager, HR or named person
 	RoleOther    Role = "other"
 
 	// Tenant-level roles, for what is not about one plan.
@@ -42,8 +43,8 @@ const (
 	OpEditActive    Op = "edit_active" // change goals of a running plan (needs a new ack)
 	OpUpdate        Op = "update"      // post weekly progress
 	OpActionAdd     Op = "action_add"
-	OpActionStatus  Op = "action_status"
-	OpInterview     Op = "interview" // book, move, cancel, record
+	OpActionStatus  Op = "action_status" // start, delay or mark done one action
+	OpInterview     Op = "interview"     // book, move, cancel, record
 	OpInterviewOK   Op = "interview_confirm"
 	OpInterviewRate Op = "interview_rate" // 面谈效果评估
 	OpPrepare       Op = "interview_prepare"
@@ -58,6 +59,8 @@ const (
 	OpAdjustReject  Op = "adjust_reject"
 	OpMentor        Op = "mentor_assign"
 	OpNote          Op = "note"
+	OpTrack         Op = "track"      // write a tracking note (绩效改进跟踪日志)
+	OpTrackRead     Op = "track_read" // read the tracking notes
 	OpAudit         Op = "audit"
 	OpTeamVisible   Op = "team_visible"
 
@@ -88,7 +91,7 @@ var permissions = map[Op][]Role{
 	OpEditActive:    {RoleManager, RoleHR},
 	OpUpdate:        {RoleEmployee},
 	OpActionAdd:     {RoleEmployee, RoleManager, RoleHR},
-	OpActionStatus:  {RoleEmployee, RoleManager, RoleHR},
+	OpActionStatus:  {RoleOwner, RoleManager, RoleHR},
 	OpInterview:     {RoleManager, RoleHR},
 	OpInterviewOK:   {RoleEmployee, RoleManager},
 	OpInterviewRate: {RoleEmployee, RoleManager},
@@ -104,6 +107,8 @@ var permissions = map[Op][]Role{
 	OpAdjustReject:  {RoleManager, RoleHR},
 	OpMentor:        {RoleManager, RoleHR},
 	OpNote:          {RoleMentor, RoleManager, RoleHR},
+	OpTrack:         {RoleManager, RoleMentor},
+	OpTrackRead:     {RoleManager, RoleMentor, RoleHR},
 	OpAudit:         {RoleManager, RoleHR},
 	OpTeamVisible:   {RoleManager, RoleHR},
 }

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -67,29 +66,7 @@ func (e *Engine) planCard(ctx context.Context, p *Plan, readerID string, isHR bo
 	if p.Title != "" {
 		m.Blocks = append(m.Blocks, Text{Body: p.Title})
 	}
-	if p.Gap.Metric != "" {
-		m.Blocks = append(m.Blocks, Text{Body: "**" + T(l, "field.gap") + "**\n" + gapLine(l, p.Gap)})
-	}
-	if len(p.Causes) > 0 {
-		var lines []string
-		for i, c := range p.Causes {
-			lines = append(lines, strconv.Itoa(i+1)+". ["+enumText(l, "dim", string(c.Dimension))+"] "+c.Text)
-		}
-		m.Blocks = append(m.Blocks, Text{Body: "**" + T(l, "field.causes") + "**\n" + strings.Join(lines, "\n")})
-	}
-	if len(p.Goals) > 0 {
-		m.Blocks = append(m.Blocks, Text{Body: "**" + T(l, "field.goals") + "**"})
-		for _, g := range p.Goals {
-			m.Blocks = append(m.Blocks, goalProgress(l, p, g, e.now()))
-		}
-	}
-	if len(p.Actions) > 0 {
-		var lines []string
-		for _, a := range p.Actions {
-			lines = append(lines, e.actionLine(ctx, l, p, a))
-		}
-		m.Blocks = append(m.Blocks, Text{Body: "**" + T(l, "field.actions") + "**\n" + strings.Join(lines, "\n")})
-	}
+	m.Blocks = append(m.Blocks, e.tableBlocks(ctx, l, p, readerID, isHR)...)
 	if p.Reason != "" && (p.Status == StatusDraft || p.Status == StatusCancelled) {
 		m.Blocks = append(m.Blocks, Text{Body: "**" + T(l, "field.reason") + "** " + p.Reason})
 	}
@@ -139,33 +116,6 @@ func goalProgress(l Locale, p *Plan, g Goal, now time.Time) Progress {
 	}
 }
 
-// actionLine is "2. ✅ 每周五更新拜访记录 · 每周五 17:00 · 完成于 2026-11-20".
-func (e *Engine) actionLine(ctx context.Context, l Locale, p *Plan, a Action) string {
-	icon := map[ActionStatus]string{ActionNotStarted: "⬜", ActionInProgress: "🔄", ActionDone: "✅", ActionDelayed: "⚠️"}[a.Status]
-	parts := []string{strconv.Itoa(a.No) + ". " + icon + " " + a.What}
-	if a.Cadence != "" {
-		parts = append(parts, a.Cadence)
-	}
-	if !a.Due.IsZero() {
-		parts = append(parts, T(l, "action.due", formatDate(l, a.Due)))
-	}
-	if a.Owner != "" && a.Owner != p.EmployeeID {
-		parts = append(parts, e.name(ctx, p.Tenant, a.Owner))
-	}
-	if a.Resources != "" {
-		parts = append(parts, T(l, "action.resources", a.Resources))
-	}
-	if a.Measure != "" {
-		parts = append(parts, T(l, "action.measure", a.Measure))
-	}
-	st := enumText(l, "action", string(a.Status))
-	if a.Status == ActionDone && !a.DoneAt.IsZero() {
-		st = T(l, "action.done_at", formatDate(l, a.DoneAt))
-	}
-	parts = append(parts, st)
-	return strings.Join(parts, " · ")
-}
-
 // planButtons offers what the reader's roles can do next in the plan's status.
 func planButtons(l Locale, p *Plan, roles []Role) Buttons {
 	can := func(op Op) bool { _, err := Authorize(roles, op); return err == nil }
@@ -206,6 +156,9 @@ func planButtons(l Locale, p *Plan, roles []Role) Buttons {
 		}
 		if can(OpReview) && p.Status == StatusActive {
 			b = append(b, btn("btn.review", "plan.review", StyleDefault), btn("btn.interview", "interview.book", StyleDefault))
+		}
+		if can(OpTrack) {
+			b = append(b, btn("btn.track", "plan.track", StyleDefault))
 		}
 		if can(OpClose) && p.Status == StatusActive && p.Pending == nil {
 			b = append(b, btn("btn.close", "plan.close", StyleDefault))

@@ -24,6 +24,10 @@ type Config struct {
 	// Empty means the defaults of DESIGN.md and the official calendar.
 	Rules    string `json:"rules" yaml:"rules"`
 	Calendar string `json:"calendar" yaml:"calendar"`
+	// Holidays is a holiday file (PIPBOT_HOLIDAYS): State Council notices
+	// published after this release, one list of days per year, read at
+	// start by every replica (calendar.LoadNotices).
+	Holidays string `json:"holidays" yaml:"holidays"`
 	// Org is a CSV or YAML file of who reports to whom (PIPBOT_ORG), read
 	// by LoadOrg. Validate checks that it parses; Config keeps no entries.
 	// On Slack the Slack.ManagerField profile field comes before it.

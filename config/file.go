@@ -20,6 +20,7 @@ type fileConfig struct {
 	HR       hrList      `yaml:"hr"`
 	Rules    string      `yaml:"rules"`
 	Calendar string      `yaml:"calendar"`
+	Holidays string      `yaml:"holidays"`
 	Org      string      `yaml:"org"`
 	Slack    SlackConfig `yaml:"slack"`
 	Lark     LarkConfig  `yaml:"lark"`
@@ -122,6 +123,7 @@ func (f fileConfig) overlay(c *Config) {
 	}
 	str(&c.Rules, f.Rules)
 	str(&c.Calendar, f.Calendar)
+	str(&c.Holidays, f.Holidays)
 	str(&c.Org, f.Org)
 
 	secret(&c.Slack.BotToken, f.Slack.BotToken)

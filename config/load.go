@@ -82,6 +82,7 @@ func applyEnv(c *Config, getenv func(string) string) {
 	}
 	str(&c.Rules, "PIPBOT_RULES")
 	str(&c.Calendar, "PIPBOT_CALENDAR")
+	str(&c.Holidays, "PIPBOT_HOLIDAYS")
 	str(&c.Org, "PIPBOT_ORG")
 
 	secret(&c.Slack.BotToken, "SLACK_BOT_TOKEN")

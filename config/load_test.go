@@ -49,6 +49,8 @@ func TestLoadFileThenEnv(t *testing.T) {
 		Locale: "en",
 		HR:     []string{"lark:ou_file", "slack:UFILE"},
 		Org:    "testdata/org.csv",
+		// A holiday file is read by the calendar, not by Load.
+		Holidays: "/etc/pipbot/holidays.yaml",
 		Slack: SlackConfig{
 			BotToken:      "xoxb-file-bot-token",
 			SigningSecret: "file-signing-secret",
@@ -86,6 +88,7 @@ func TestLoadFileThenEnv(t *testing.T) {
 				"PIPBOT_LOCALE":           "zh",
 				"PIPBOT_HR":               "console:alice",
 				"PIPBOT_ORG":              "testdata/org.yaml",
+				"PIPBOT_HOLIDAYS":         "holidays-2028.json",
 				"SLACK_BOT_TOKEN":         "xoxb-env",
 				"SLACK_SIGNING_SECRET":    "env-signing",
 				"SLACK_APP_TOKEN":         "xapp-env",
@@ -101,7 +104,7 @@ func TestLoadFileThenEnv(t *testing.T) {
 			want: func(c *Config) {
 				*c = Config{
 					Addr: ":7070", DB: "mysql://root@127.0.0.1:3306/test", Redis: "rediss://cache:6380/1",
-					TZ: "UTC", Locale: "zh", HR: []string{"console:alice"}, Org: "testdata/org.yaml",
+					TZ: "UTC", Locale: "zh", HR: []string{"console:alice"}, Org: "testdata/org.yaml", Holidays: "holidays-2028.json",
 					Slack: SlackConfig{BotToken: "xoxb-env", SigningSecret: "env-signing", AppToken: "xapp-env",
 						APIURL: "http://fake/api/", ManagerField: "XfENV01"},
 					Lark: LarkConfig{AppID: "cli_env", AppSecret: "env-app-secret", VerificationToken: "env-verify",

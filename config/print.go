@@ -22,6 +22,7 @@ func (c Config) String() string {
 	line("PIPBOT_HR", strings.Join(m.HR, ","))
 	line("PIPBOT_RULES", m.Rules)
 	line("PIPBOT_CALENDAR", m.Calendar)
+	line("PIPBOT_HOLIDAYS", m.Holidays)
 	line("PIPBOT_ORG", m.Org)
 	line("SLACK_BOT_TOKEN", m.Slack.BotToken)
 	line("SLACK_SIGNING_SECRET", m.Slack.SigningSecret)
@@ -112,17 +113,32 @@ func (c Config) masked() Config {
 }
 
 // RedactURL masks the password of a database or Redis URL
-// (postgres://user:****@host/db), including password= query parameters, so
-// storage can log what it connected to. It errs towards masking too much
+// (postgres://user:****@host/db), the whole user part of a web URL
+// (https://****@host), and password, token, key and signature query
+// parameters, so what pipbot connected to can be logged. It errs towards masking too much
 // when the URL is malformed.
 func RedactURL(raw string) string {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		return raw
 	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		if colon := strings.Index(rest, ":"); colon >= 0 && colon < at {
+	// The user part ends at the last @ of the authority; a database
+	// password may hold / or ?, so only a web URL's authority ends there.
+	auth := rest
+	if webScheme(scheme) {
+		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+			auth = rest[:i]
+		}
+	}
+	if at := strings.LastIndex(auth, "@"); at >= 0 {
+		colon := strings.Index(auth, ":")
+		switch {
+		case colon >= 0 && colon < at:
 			rest = rest[:colon+1] + "****" + rest[at:]
+		case webScheme(scheme):
+			// A web URL's user alone is a token (https://TOKEN@host);
+			// a database's user alone is only a name.
+			rest = "****" + rest[at:]
 		}
 	}
 	if base, query, ok := strings.Cut(rest, "?"); ok {
@@ -130,11 +146,21 @@ func RedactURL(raw string) string {
 		for i, p := range params {
 			key, _, _ := strings.Cut(p, "=")
 			switch strings.ToLower(key) {
-			case "password", "pass", "pwd":
+			case "password", "pass", "pwd", "token", "access_token", "secret", "key", "api_key", "apikey", "sig", "signature":
 				params[i] = key + "=****"
 			}
 		}
 		rest = base + "?" + strings.Join(params, "&")
 	}
 	return scheme + "://" + rest
+}
+
+// webScheme reports whether scheme is the web's, where a URL's user part
+// carries credentials.
+func webScheme(scheme string) bool {
+	switch strings.ToLower(scheme) {
+	case "http", "https", "ws", "wss":
+		return true
+	}
+	return false
 }

@@ -108,6 +108,7 @@ func TestString(t *testing.T) {
 		"PIPBOT_HR=lark:ou_x,slack:U1",
 		"PIPBOT_RULES=",
 		"PIPBOT_CALENDAR=",
+		"PIPBOT_HOLIDAYS=",
 		"PIPBOT_ORG=/etc/pipbot/org.csv",
 		"SLACK_BOT_TOKEN=****0003",
 		"SLACK_SIGNING_SECRET=****0004",
@@ -193,6 +194,11 @@ func TestRedactURL(t *testing.T) {
 		{"redis://h:6379/0", "redis://h:6379/0"},
 		{"postgres://u:p@ss/w?rd@h/db", "postgres://u:****@h/db"},
 		{"postgres://h/db?user=u&password=p&sslmode=disable", "postgres://h/db?user=u&password=****&sslmode=disable"},
+		{"https://user:pw@open.example.com", "https://user:****@open.example.com"},
+		{"https://ghp_token123@open.example.com/", "https://****@open.example.com/"},
+		{"http://127.0.0.1:9/api/?token=xoxb-1&team=T1", "http://127.0.0.1:9/api/?token=****&team=T1"},
+		{"https://open.example.com/files/a@b", "https://open.example.com/files/a@b"},
+		{"http://127.0.0.1:9/api/?q=a@b", "http://127.0.0.1:9/api/?q=a@b"},
 		{"not a url", "not a url"},
 	}
 	for _, tt := range tests {

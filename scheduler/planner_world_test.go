@@ -69,7 +69,7 @@ func (w *planWorld) activePlan(employee, manager string, started, end time.Time,
 	p := &bot.Plan{Tenant: w.tenant, Platform: "console", Title: "提升季度销售额", EmployeeID: employee, ManagerID: manager,
 		CreatedBy: manager, EmployeeType: bot.TypeUnderPerformer, Status: bot.StatusActive, Cycle: 1, TeamVisible: teamVisible,
 		Start: bot.DateOnly(started), End: bot.DateOnly(end), StartedAt: started, ApprovedAt: started, AckedAt: started,
-		Gap:       bot.Gap{Metric: "季度销售额", Target: 500000, Actual: 350000, Unit: "元"},
+		Problems:  []bot.Problem{{No: 1, Priority: 1, Gap: bot.Gap{Metric: "季度销售额", Target: 500000, Actual: 350000, Unit: "元"}}},
 		Goals:     []bot.Goal{{No: 1, Metric: "季度销售额", Baseline: 350000, Target: 500000, Unit: "元", Deadline: bot.DateOnly(end)}},
 		CreatedAt: started, UpdatedAt: started}
 	if err := w.db.CreatePlan(w.t.Context(), p); err != nil {

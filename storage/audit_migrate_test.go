@@ -3,14 +3,12 @@ package storage
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pipbot/pipbot/storage/storagetest"
-	"gorm.io/gorm"
 )
 
 // legacyAuditRow is audit_log as it was before the hash chain.
@@ -38,18 +36,7 @@ func (legacyAuditRow) TableName() string { return "audit_log" }
 func TestAuditMigrateLegacy(t *testing.T) {
 	storagetest.EachSQL(t, func(t *testing.T, dsn string) {
 		ctx := t.Context()
-		db, err := Open(ctx, dsn, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = db.Close() })
-		g := db.gdb.WithContext(ctx)
-		if db.kind == KindMySQL {
-			g = g.Set("gorm:table_options", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin").Session(&gorm.Session{})
-		}
-		if err := g.AutoMigrate(&legacyAuditRow{}); err != nil {
-			t.Fatal(err)
-		}
+		db, g := openLegacy(t, dsn, &legacyAuditRow{})
 		// Inserted out of time order; want is each tenant's expected chain order.
 		rows := []legacyAuditRow{
 			{Tenant: "t-old-a", PlanID: 1, ActorID: "m", Role: "manager", Platform: "lark", Action: "plan.submit", At: toDBTime(at(3, 9))},

@@ -7,8 +7,10 @@ import (
 )
 
 // planRow is a plan aggregate in the plans table: the columns the engine
-// filters on, and the nested gap, causes, goals and actions as JSON text.
-// Strings without a size are text (longtext on MySQL).
+// filters on, and the nested problems, goals and actions as JSON text.
+// Strings without a size are text (longtext on MySQL). Gap and Causes are
+// where plans kept their one problem before plans held several; they are
+// read into Problems (plan_legacy.go) and no longer written.
 type planRow struct {
 	ID       int64  `gorm:"primaryKey;autoIncrement"`
 	Tenant   string `gorm:"size:191;not null;uniqueIndex:uq_plans_tenant_number,priority:1;index:idx_plans_tenant_employee,priority:1;index:idx_plans_tenant_manager,priority:1;index:idx_plans_tenant_mentor,priority:1;index:idx_plans_tenant_status,priority:1"`
@@ -29,10 +31,11 @@ type planRow struct {
 	StartAt *time.Time
 	EndAt   *time.Time
 
-	Gap     bot.Gap         `gorm:"serializer:json"`
-	Causes  []bot.RootCause `gorm:"serializer:json"`
-	Goals   []bot.Goal      `gorm:"serializer:json"`
-	Actions []bot.Action    `gorm:"serializer:json"`
+	Gap      bot.Gap         `gorm:"serializer:json"`
+	Causes   []bot.RootCause `gorm:"serializer:json"`
+	Problems []bot.Problem   `gorm:"serializer:json"`
+	Goals    []bot.Goal      `gorm:"serializer:json"`
+	Actions  []storedAction  `gorm:"serializer:json"`
 
 	Stage        string     `gorm:"size:32;not null;default:''"`
 	ApproverID   string     `gorm:"size:191;not null;default:''"`
@@ -74,8 +77,7 @@ func planToRow(p *bot.Plan) planRow {
 		Cycle:        p.Cycle,
 		StartAt:      toDBTime(p.Start),
 		EndAt:        toDBTime(p.End),
-		Gap:          p.Gap,
-		Causes:       p.Causes,
+		Problems:     p.Problems,
 		Goals:        normGoals(p.Goals),
 		Actions:      normActions(p.Actions),
 		Stage:        string(p.Stage),
@@ -114,10 +116,9 @@ func (r *planRow) plan() *bot.Plan {
 		Cycle:        r.Cycle,
 		Start:        fromDBTime(r.StartAt),
 		End:          fromDBTime(r.EndAt),
-		Gap:          r.Gap,
-		Causes:       r.Causes,
-		Goals:        r.Goals,
-		Actions:      r.Actions,
+		Problems:     r.problems(),
+		Goals:        r.goals(),
+		Actions:      r.actions(),
 		Stage:        bot.ApprovalStage(r.Stage),
 		ApproverID:   r.ApproverID,
 		ApprovedBy:   r.ApprovedBy,
@@ -151,15 +152,15 @@ func normGoals(goals []bot.Goal) []bot.Goal {
 }
 
 // normActions copies actions with their dates in stored form.
-func normActions(actions []bot.Action) []bot.Action {
+func normActions(actions []bot.Action) []storedAction {
 	if actions == nil {
 		return nil
 	}
-	out := make([]bot.Action, len(actions))
+	out := make([]storedAction, len(actions))
 	for i, a := range actions {
-		a.Due = normTime(a.Due)
+		a.When.Date = normTime(a.When.Date)
 		a.DoneAt = normTime(a.DoneAt)
-		out[i] = a
+		out[i] = storedAction{Action: a}
 	}
 	return out
 }

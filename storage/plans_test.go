@@ -18,15 +18,23 @@ func fullPlan(tenant string) *bot.Plan {
 		EmployeeID: "ou_emp", ManagerID: "ou_mgr", MentorID: "ou_mentor", CreatedBy: "ou_mgr",
 		EmployeeType: bot.TypeNewHire, TeamVisible: true,
 		Status: bot.StatusActive, Cycle: 2, Start: at(2, 0), End: at(30, 0),
-		Gap:    bot.Gap{Metric: "quarterly sales", Target: 500000, Actual: 350000.5, Unit: "CNY"},
-		Causes: []bot.RootCause{{Dimension: bot.DimPerson, Text: "需要加强产品知识"}, {Dimension: bot.DimWork, Text: "unclear goals"}},
+		Problems: []bot.Problem{
+			{No: 1, Priority: 2, Gap: bot.Gap{Metric: "quarterly sales", Target: 500000, Actual: 350000.5, Unit: "CNY"},
+				Causes: []bot.RootCause{{Dimension: bot.DimPerson, Text: "需要加强产品知识"}, {Dimension: bot.DimWork, Text: "unclear goals"}}},
+			{No: 2, Priority: 1, Gap: bot.Gap{Metric: "客户投诉率", Target: 3, Actual: 8, Unit: "%"},
+				Causes: []bot.RootCause{{Dimension: bot.DimEnvironment, Text: "交接不清"}}},
+		},
 		Goals: []bot.Goal{
-			{No: 1, Metric: "complaint rate", Baseline: 8, Target: 3, Unit: "%", Deadline: at(20, 0), Current: 5.25, Updated: true},
-			{No: 2, Metric: "visits", Baseline: 10, Target: 25, Deadline: time.Time{}},
+			{No: 1, Problem: 2, Metric: "complaint rate", Baseline: 8, Target: 3, Unit: "%", Deadline: at(20, 0), Current: 5.25, Updated: true},
+			{No: 2, Problem: 1, Metric: "visits", Baseline: 10, Target: 25, Deadline: time.Time{}},
 		},
 		Actions: []bot.Action{
-			{No: 1, What: "update visit records", Owner: "ou_emp", Cadence: "every Friday 17:00", Resources: "CRM", Measure: "records", Status: bot.ActionInProgress},
-			{No: 2, What: "training", Due: at(10, 0), Status: bot.ActionDone, DoneAt: at(9, 18)},
+			{No: 1, What: "update visit records", OwnerKind: bot.OwnerEmployee, Resources: "CRM", Measure: "records", Status: bot.ActionInProgress,
+				When: bot.TimeNode{Repeat: bot.RepeatWeekly, Weekdays: []time.Weekday{time.Monday, time.Friday}, Every: 2, Clock: "17:00", By: true}},
+			{No: 2, What: "training", OwnerKind: bot.OwnerHR, When: bot.TimeNode{Repeat: bot.RepeatOnce, Date: bot.DateOnly(at(10, 0))},
+				Status: bot.ActionDone, DoneAt: at(9, 18), DoneBy: "ou_hr"},
+			{No: 3, What: "1:1", OwnerKind: bot.OwnerPerson, Owner: "ou_coach", When: bot.TimeNode{Repeat: bot.RepeatMonthly, Day: 25, Clock: "10:00"}, Status: bot.ActionNotStarted},
+			{No: 4, What: "stand-up", OwnerKind: bot.OwnerManager, When: bot.TimeNode{Repeat: bot.RepeatWorkdays, Clock: "09:00"}, Status: bot.ActionDelayed},
 		},
 		Reason: "needs clearer targets", ApprovedAt: at(2, 10), AckedAt: at(3, 11), StartedAt: at(3, 11),
 		Outcome: bot.OutcomeExtended, Lessons: "small steps work",
@@ -53,8 +61,8 @@ func testPlanRoundTrip(t *testing.T, db *DB) {
 	if got.Start.Location() != time.UTC || got.Start.Nanosecond()%int(time.Millisecond) != 0 {
 		t.Errorf("Start = %v, want UTC at millisecond precision", got.Start)
 	}
-	if !got.ClosedAt.IsZero() || !got.Goals[1].Deadline.IsZero() || !got.Actions[0].Due.IsZero() {
-		t.Errorf("zero times did not round-trip as zero: %v %v %v", got.ClosedAt, got.Goals[1].Deadline, got.Actions[0].Due)
+	if !got.ClosedAt.IsZero() || !got.Goals[1].Deadline.IsZero() || !got.Actions[0].When.Date.IsZero() {
+		t.Errorf("zero times did not round-trip as zero: %v %v %v", got.ClosedAt, got.Goals[1].Deadline, got.Actions[0].When.Date)
 	}
 	byID, err := db.PlanByID(ctx, p.Tenant, p.ID)
 	if err != nil {
@@ -69,7 +77,8 @@ func testPlanRoundTrip(t *testing.T, db *DB) {
 	got.Status = bot.StatusClosed
 	got.Goals[0].Current = 3
 	got.Goals = append(got.Goals, bot.Goal{No: 3, Metric: "nps", Target: 60, Deadline: at(25, 0)})
-	got.Causes = nil
+	got.Problems = got.Problems[:1]
+	got.Problems[0].Causes = nil
 	got.Actions[1].Status = bot.ActionDelayed
 	got.ClosedAt = at(28, 16)
 	got.ApprovedAt = time.Time{}

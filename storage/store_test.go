@@ -63,10 +63,12 @@ func testStore(t *testing.T, db *DB, dsn string) {
 	t.Run("Reviews", func(t *testing.T) { testReviews(t, db) })
 	t.Run("Adjustments", func(t *testing.T) { testAdjustments(t, db) })
 	t.Run("Notes", func(t *testing.T) { testNotes(t, db) })
+	t.Run("LastTracking", func(t *testing.T) { testLastTracking(t, db) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, db) })
 	t.Run("People", func(t *testing.T) { testPeople(t, db) })
 	t.Run("TenantIsolation", func(t *testing.T) { testTenantIsolation(t, db) })
 	t.Run("TeamChats", func(t *testing.T) { testTeamChats(t, db) })
+	t.Run("CalendarYears", func(t *testing.T) { testCalendarYears(t, db) })
 	t.Run("MigrateKeepsData", func(t *testing.T) { testMigrateKeepsData(t, db) })
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, db, dsn) })
 }

@@ -90,14 +90,13 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...ap
 		defer cancel()
 		a.sched.planner.PlanChanged(ctx, tenant, planID)
 	}
-	clock := time.Now
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if o.Clock != nil {
-		clock = o.Clock
+	if err = a.organisation(&o); err != nil {
+		return nil, err
 	}
-	if err = a.organisation(&o, clock); err != nil {
+	if _, err = a.loadHolidays(ctx); err != nil {
 		return nil, err
 	}
 	a.engine = bot.New(o)

@@ -72,7 +72,7 @@ func (w workCalendar) AddWorkingDays(_ context.Context, tenant string, d time.Ti
 
 // organisation loads what newApp hands the engine about the organisation:
 // the org file, the tenants' rules and the working-day calendar.
-func (a *app) organisation(o *bot.Options, now func() time.Time) error {
+func (a *app) organisation(o *bot.Options) error {
 	if a.cfg.Org != "" {
 		org, err := config.LoadOrg(a.cfg.Org)
 		if err != nil {
@@ -95,8 +95,9 @@ func (a *app) organisation(o *bot.Options, now func() time.Time) error {
 		}
 	}
 	// The calendar's warnings (next year not yet published) matter to an
-	// operator, so serve logs them once; a demo or a CLI run stays quiet.
-	cal, err := calendar.New(calendar.Options{Now: now, Overrides: overrides})
+	// operator, so serve logs them once, after the holiday years are loaded
+	// (newApp); a demo or a CLI run stays quiet.
+	cal, err := calendar.New(calendar.Options{Overrides: overrides})
 	if err != nil {
 		return fmt.Errorf("calendar: %w", err)
 	}

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/pipbot/pipbot/scheduler"
-	"github.com/pipbot/pipbot/scheduler/calendar"
 )
 
 // runJobs is `pipbot jobs list [--limit N]` (the next due reminders) and
@@ -29,10 +27,16 @@ func runJobs(ctx context.Context, e *env, args []string) (err error) {
 	} else if sub != "list" {
 		return fmt.Errorf("jobs: unknown %q; want 'list' or 'run NAME'", sub)
 	}
+	// Each subcommand takes only the flags it acts on: `jobs list --at`
+	// is refused as unknown rather than accepted and ignored.
 	fs := e.flags("jobs " + sub)
-	limit := fs.Int("limit", 20, "how many reminders to list")
-	at := fs.String("at", "", "the `TIME` to run the job as of, e.g. \"2026-11-27 17:00\" (default now, in PIPBOT_TZ)")
-	dry := fs.Bool("dry-run", false, "show who would get what, without sending")
+	limit, at, dry := new(int), new(string), new(bool)
+	if sub == "list" {
+		fs.IntVar(limit, "limit", 20, "how many reminders to list")
+	} else {
+		fs.StringVar(at, "at", "", "the `TIME` to run the job as of, e.g. \"2026-11-27 17:00\" (default now, in PIPBOT_TZ)")
+		fs.BoolVar(dry, "dry-run", false, "show who would get what, without sending")
+	}
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -73,43 +77,4 @@ func runJobs(ctx context.Context, e *env, args []string) (err error) {
 		}
 	}
 	return jobs.RunJob(ctx, e.stdout, name, when, *dry)
-}
-
-// runCalendar is `pipbot calendar [YEAR] [--region R] [--lang zh|en]`: the
-// year's holidays and make-up working days, and whether the year is
-// official or provisional.
-func runCalendar(ctx context.Context, e *env, args []string) error {
-	year := time.Now().Year()
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		y, err := strconv.Atoi(args[0])
-		if err != nil || y < 1900 || y > 2200 {
-			return fmt.Errorf("calendar: %q is not a year", args[0])
-		}
-		year, args = y, args[1:]
-	}
-	fs := e.flags("calendar")
-	region := fs.String("region", "CN", "calendar `REGION`: CN (official, with 调休) or another code (weekends only)")
-	lang := fs.String("lang", "", "language, zh or en (default PIPBOT_LOCALE)")
-	if help, err := parseFlags(fs, args); help || err != nil {
-		return err
-	}
-	cfg, _, err := loadConfig(e)
-	if err != nil {
-		return err
-	}
-	if *lang == "" {
-		*lang = cfg.Locale
-	}
-	log := newLogger(e.stderr, false, slog.LevelWarn)
-	var overrides map[string][]calendar.Override
-	if cfg.Calendar != "" {
-		if overrides, err = calendar.LoadOverrides(cfg.Calendar); err != nil {
-			return fmt.Errorf("PIPBOT_CALENDAR: %w", err)
-		}
-	}
-	cal, err := calendar.New(calendar.Options{Now: time.Now, Log: log, Overrides: overrides})
-	if err != nil {
-		return err
-	}
-	return cal.Print(e.stdout, *region, year, *lang)
 }

@@ -5,23 +5,30 @@ import (
 	"testing"
 )
 
-// TestCalendarCommand: `pipbot calendar 2026` prints the official year with
-// its make-up days; 2027 is provisional until the notice is published.
+// TestCalendarCommand: `pipbot calendar 2026` and `2027` print official
+// years with their make-up days; 2028 is provisional until its notice is
+// published or loaded.
 func TestCalendarCommand(t *testing.T) {
-	out, _, err := runCmd(t, t.Context(), map[string]string{"PIPBOT_LOCALE": "en"}, "", "calendar", "2026")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"2026", "official", "2026-02-14", "2026-10-10"} {
-		if !strings.Contains(strings.ToLower(out), want) {
-			t.Errorf("calendar 2026 lacks %q:\n%s", want, out)
+	env := map[string]string{"PIPBOT_LOCALE": "en", "PIPBOT_DB": "sqlite://" + t.TempDir() + "/cal.db"}
+	for _, tt := range []struct {
+		year string
+		want []string
+	}{
+		{"2026", []string{"official", "2026-02-14", "2026-10-10"}},
+		{"2027", []string{"official", "lunar-go v1.4.7", "2027-01-31", "2027-02-14", "fri 2027-02-05 – sat 2027-02-13  9 days", "2027-10-09"}},
+		{"2028", []string{"provisional", "2028 working-day calendar not yet published"}},
+	} {
+		out, _, err := runCmd(t, t.Context(), env, "", "calendar", tt.year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range tt.want {
+			if !strings.Contains(strings.ToLower(out), strings.ToLower(want)) {
+				t.Errorf("calendar %s lacks %q:\n%s", tt.year, want, out)
+			}
 		}
 	}
-	out, _, err = runCmd(t, t.Context(), nil, "", "calendar", "2027", "--lang", "en")
-	if err != nil || !strings.Contains(out, "provisional") {
-		t.Errorf("calendar 2027: %v\n%s", err, out)
-	}
-	if _, _, err := runCmd(t, t.Context(), nil, "", "calendar", "soon"); err == nil {
+	if _, _, err := runCmd(t, t.Context(), env, "", "calendar", "soon"); err == nil {
 		t.Error("a year that is not a number was accepted")
 	}
 }
@@ -36,6 +43,13 @@ func TestJobsCommand(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, t.Context(), env, "", "jobs", "run", "frobnicate", "--dry-run"); err == nil || !strings.Contains(err.Error(), "weekly_update") {
 		t.Errorf("unknown job: %v", err)
+	}
+	// list takes no --at or --dry-run: refused, not silently ignored.
+	for _, flag := range [][]string{{"--at", "2026-11-27 17:00"}, {"--dry-run"}} {
+		_, errOut, err := runCmd(t, t.Context(), env, "", append([]string{"jobs", "list"}, flag...)...)
+		if err == nil || !strings.Contains(errOut+err.Error(), "not defined: "+strings.TrimPrefix(flag[0], "-")) {
+			t.Errorf("jobs list %v: %v %q", flag, err, errOut)
+		}
 	}
 	out, _, err = runCmd(t, t.Context(), env, "", "jobs", "run", "weekly_update", "--at", "2026-11-27 17:00", "--dry-run")
 	if err != nil || !strings.Contains(out, "dry run") {

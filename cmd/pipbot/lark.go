@@ -6,8 +6,11 @@ import (
 	"sort"
 	"time"
 
+	larksdk "github.com/larksuite/oapi-sdk-go/v3"
+
 	"github.com/pipbot/pipbot/adapters/lark"
 	"github.com/pipbot/pipbot/bot"
+	"github.com/pipbot/pipbot/config"
 )
 
 // Feishu/Lark tuning: an Open API call's timeout, and how long a cached
@@ -33,7 +36,8 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 	}
 	base := a.cfg.LarkBaseURL()
 	log := a.log // the adapter's parts tag their own lines component=lark
-	client := lark.NewClient(c.AppID, c.AppSecret.Reveal(), base, larkCallTimeout)
+	client := lark.NewClient(c.AppID, c.AppSecret.Reveal(), base, larkCallTimeout,
+		larksdk.WithHttpClient(newRateLimits(a.metrics.reg).client("lark", larkCallTimeout)))
 	locale, _ := bot.ParseLocale(a.cfg.Locale)
 	dir := lark.NewDirectory(client, a.db, larkProfileTTL, now).WithLog(log)
 	a.profiles.byPlatform[bot.PlatformLark] = dir
@@ -53,7 +57,7 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 	if err != nil {
 		return nil, fmt.Errorf("feishu/lark adapter: %w", err)
 	}
-	log.Info("feishu/lark adapter ready", "component", "lark", "mode", c.Mode, "base_url", base, "bot_known", botID != "")
+	log.Info("feishu/lark adapter ready", "component", "lark", "mode", c.Mode, "base_url", config.RedactURL(base), "bot_known", botID != "")
 	return &larkPlatform{adapter: ad, sender: sender}, nil
 }
 

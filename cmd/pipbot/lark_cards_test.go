@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,8 +13,6 @@ import (
 	"github.com/pipbot/pipbot/adapters/lark/card"
 	"github.com/pipbot/pipbot/adapters/slack/blockkit"
 	"github.com/pipbot/pipbot/bot"
-	"github.com/pipbot/pipbot/config"
-	"github.com/pipbot/pipbot/storage/storagetest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -29,16 +26,7 @@ func TestEveryEngineCardAsFeishuJSON(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
-	cfg := config.Default()
-	cfg.DB = storagetest.SQLite(t)
-	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler), withClock(func() time.Time { return now }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := seedDemo(ctx, a.db, demoPeople(), now); err != nil {
-		t.Fatal(err)
-	}
+	a := demoApp(t, now)
 	say := func(who, text string) []bot.Reply {
 		t.Helper()
 		r, err := a.engine.Handle(ctx, bot.Command{Platform: bot.PlatformLark, Tenant: demoTenant, Actor: bot.Person{ID: who}, Chat: bot.Chat{ID: "dm:" + who}, Text: text})
@@ -108,7 +96,15 @@ func TestEveryEngineCardAsFeishuJSON(t *testing.T) {
 		}},
 		{"review-form", func() []bot.Reply { return click("wang", "plan.review", plan) }},
 		{"adjust-request", func() []bot.Reply { return say("zhangsan", "调整 1 1 47万 市场萎缩") }},
+		{"action-add-manager", func() []bot.Reply {
+			return say("wang", "行动 1 添加 每周一对一辅导 | 每周一 17:00前 | 经理 | 会议室 | 辅导次数")
+		}},
+		{"track-form", func() []bot.Reply { return click("wang", "plan.track", plan) }},
+		{"track", func() []bot.Reply {
+			return say("wang", "跟踪 1 本周完成3次客户模拟沟通，问题解决正确率提升至70%")
+		}},
 		{"show", func() []bot.Reply { return say("wang", "查看 1") }},
+		{"show-employee", func() []bot.Reply { return say("zhangsan", "查看 1") }},
 		{"close-form", func() []bot.Reply { return click("wang", "plan.close", plan) }},
 		{"outcome-proposed", func() []bot.Reply { return say("wang", "结案 1 达成 每周复盘有效") }},
 		{"outcome-reason-form", func() []bot.Reply { return click("lin", "outcome.confirm", plan) }},

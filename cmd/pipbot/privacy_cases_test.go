@@ -23,7 +23,8 @@ var groupCases = []groupCase{
 	{"manager", "面谈 %d 记录 总结: 一致"}, {"employee", "面谈 %d 确认"}, {"employee", "面谈 %d 评价 5 好"},
 	{"manager", "review %d sales 450000 good"}, {"manager", "评估 %d 销售额 abc"},
 	{"manager", "goal %d edit 1 sales 350000 600000 30days"}, {"manager", "action %d add call | every Monday"},
-	{"employee", "done %d 1"}, {"manager", "summary %d on"}, {"manager", "close %d achieved good"},
+	{"employee", "done %d 1"}, {"manager", "track %d three role-plays"}, {"employee", "track %d sneaky"},
+	{"manager", "action %d add 1:1 | every other Monday 9am | manager"}, {"manager", "done %d 2"}, {"manager", "summary %d on"}, {"manager", "close %d achieved good"},
 	{"hr", "close %d confirm good enough"}, {"manager", "extend %d 2027-06-30 more time"}, {"manager", "cancel %d reorg"},
 	{"employee", "ack %d disagree too high"}, {"employee", "submit %d"}, {"manager", "approve %d"},
 	{"outsider", "show %d"}, {"outsider", "approve %d"}, {"employee", "新建 %o"}, {"manager", "new %e"},
@@ -33,4 +34,4 @@ var groupCases = []groupCase{
 
 // groupLeaks are words of the test plan a group must never read: its
 // employee's and manager's names are given by each test.
-var groupLeaks = []string{"季度销售额", "客户跟进", "市场变化", "pitch drill", "有进步", "too high", "reorg"}
+var groupLeaks = []string{"季度销售额", "客户跟进", "市场变化", "pitch drill", "有进步", "too high", "reorg", "role-plays", "sneaky"}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/pipbot/pipbot/config"
 )
@@ -21,6 +22,9 @@ type env struct {
 	stdout, stderr io.Writer
 	// configPath is the --config flag ("" = config.Load's own choice).
 	configPath string
+	// now is the clock of commands that report on today (calendar's
+	// warnings); tests stand it on another day.
+	now func() time.Time
 }
 
 // command is one subcommand of the binary.
@@ -40,7 +44,7 @@ func commands() []command {
 		{"migrate", "[--config FILE]", "create or update the database schema (PIPBOT_DB)", runMigrate},
 		{"jobs", "list [--limit N] | run NAME [--at TIME] [--dry-run]", "the next reminders; who a job would remind at TIME (and send without --dry-run)", runJobs},
 		{"audit", "verify [--tenant T]", "verify the audit log's hash chains; exit status 1 if one is broken", runAudit},
-		{"calendar", "[YEAR] [--region R] [--lang zh|en]", "the working-day calendar of a year: holidays, make-up days, official or provisional", runCalendar},
+		{"calendar", "[YEAR] [--region R] [--lang zh|en] | import [--replace] [--dry-run] FILE", "the working-day calendar of a year: holidays, make-up days, official or provisional; import loads a newly published year", runCalendar},
 		{"version", "", "print the version", runVersion},
 		{"help", "", "show this help", runHelp},
 	}
@@ -49,7 +53,7 @@ func commands() []command {
 // run is the whole program: it parses the global flags, picks the
 // subcommand and runs it until it ends or ctx is cancelled.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
 	global := e.flags("pipbot")
 	global.Usage = func() { usage(stderr) }
 	if err := global.Parse(args); err != nil {

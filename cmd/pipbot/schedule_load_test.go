@@ -478,7 +478,7 @@ func seedLoadTenant(ctx context.Context, g *gorm.DB, batch int, s loadSeed, ti i
 				Gap:        bot.Gap{Metric: "季度销售额", Target: 500000, Actual: 350000, Unit: "元"},
 				Causes:     []bot.RootCause{{Dimension: bot.DimPerson, Text: "客户跟进不及时"}},
 				Goals:      []bot.Goal{{No: 1, Metric: "季度销售额", Baseline: 350000, Target: 500000, Unit: "元", Deadline: *seedTime(end), Current: 380000, Updated: true}},
-				Actions:    []bot.Action{{No: 1, What: "更新客户拜访记录", Cadence: "每周五 17:00"}},
+				Actions:    []bot.Action{{No: 1, What: "更新客户拜访记录", When: bot.TimeNode{Repeat: bot.RepeatWeekly, Weekdays: []time.Weekday{time.Friday}, Clock: "17:00"}}},
 				ApprovedAt: seedTime(started), AckedAt: seedTime(started), StartedAt: seedTime(started),
 				CreatedAt: seedTime(started), UpdatedAt: seedTime(started)})
 		}

@@ -68,16 +68,22 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	for _, w := range a.sched.calendar.Warnings(time.Now()) {
 		log.Warn(w, "component", "calendar")
 	}
+	a.logRunning(log)
 	// The workers stop with the server, also when listening fails.
 	pctx, stopPlatforms := context.WithCancel(ctx)
-	platforms := make(chan struct{})
+	platforms, holidays := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(platforms)
 		a.runPlatforms(pctx, time.Now)
 	}()
+	go func() {
+		defer close(holidays)
+		a.watchHolidays(pctx, holidayReload, time.Now)
+	}()
 	err = a.listenAndServe(ctx)
 	stopPlatforms()
 	<-platforms
+	<-holidays
 	if cerr := a.Close(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("close: %w", cerr))
 	}
@@ -109,8 +115,9 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 		timeout: readyTimeout,
 		log:     log,
 	}
+	registerOrReuse(a.metrics.reg, newInboxBacklog(a.db, time.Now))
 	srv := &http.Server{
-		Handler:           a.metrics.instrument(newMux(a.routes(ready))),
+		Handler:           timeRequests(a.metrics.reg, a.metrics.instrument(newMux(a.routes(ready)))),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

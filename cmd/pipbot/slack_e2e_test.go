@@ -590,7 +590,7 @@ func TestEndToEndSlack(t *testing.T) {
 			"SLACK_MANAGER_FIELD": e2eManagerField, "PIPBOT_RULES": rules, "PIPBOT_HR": "slack:UHR,slack:UHR2"}})
 
 		p := s.createFromModal("UEMP")
-		if p.Number != 1 || p.EmployeeID != "UEMP" || p.ManagerID != "UMGR" || p.CreatedBy != "UEMP" || p.Gap.Target != 500000 {
+		if p.Number != 1 || p.EmployeeID != "UEMP" || p.ManagerID != "UMGR" || p.CreatedBy != "UEMP" || len(p.Problems) != 1 || p.Problems[0].Gap.Target != 500000 {
 			t.Fatalf("plan = %+v", p)
 		}
 

@@ -6,16 +6,18 @@
 //   - "CN" (and "", which means CN, the default of Feishu attendance groups)
 //     follows the official calendar of the State Council notices: holidays
 //     and make-up working days (调休), compiled into the binary from
-//     github.com/6tail/lunar-go. A year whose notice is not in the data is
-//     still known in part: the statutory holidays fixed by law are days off,
-//     every other day follows Monday–Friday, and the year is provisional.
+//     github.com/6tail/lunar-go, or loaded from a holiday file (SetNotices)
+//     the day a notice appears. A year whose notice is in neither is still
+//     known in part: the statutory holidays fixed by law are days off, every
+//     other day follows Monday–Friday, and the year is provisional.
 //   - Any other region code ("US", "GB", "DE", "JP", "SG" …) has Saturday and
 //     Sunday off and no built-in public holidays; tenants add theirs as
 //     overrides.
 //
 // Per-tenant overrides always win, over official data and over weekends.
 // A Calendar is safe for concurrent use: the official tables are built once
-// by New and never written again; overrides sit behind a mutex.
+// by New and never written again; overrides and loaded years sit behind a
+// mutex.
 package calendar
 
 import (
@@ -31,8 +33,6 @@ const RegionCN = "CN"
 
 // Options configures New. Every field is optional.
 type Options struct {
-	// Now is the clock; New uses it to log the current warnings.
-	Now func() time.Time
 	// Log receives data coverage, warnings and override changes.
 	Log *slog.Logger
 	// Overrides are the initial per-tenant overrides, e.g. from LoadOverrides.
@@ -48,17 +48,18 @@ type Calendar struct {
 	mu        sync.RWMutex
 	overrides map[string]map[Date]Override // tenant → date → override
 	versions  map[string]int
+	imp       imported // years loaded from holiday files
+	epoch     int      // changes to imp, added to every tenant's Version
 
 	smu       sync.Mutex              // guards statutory and lunar-go's converters
 	statutory map[int]map[Date]string // provisional years' statutory days, by year
 }
 
 // New builds the calendar: it copies the official Chinese tables out of
-// lunar-go, installs opts.Overrides and logs what the data covers.
+// lunar-go, installs opts.Overrides and logs what the data covers. It does
+// not log Warnings: the caller shows them once, where its user looks (the
+// server's log, `pipbot calendar`'s output).
 func New(opts Options) (*Calendar, error) {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
@@ -76,9 +77,6 @@ func New(opts Options) (*Calendar, error) {
 	}
 	c.log.Info("calendar loaded", "source", c.cn.source,
 		"official_from", c.cn.firstOff, "official_to", c.cn.lastOff, "days", len(c.cn.days))
-	for _, w := range c.Warnings(opts.Now()) {
-		c.log.Warn(w)
-	}
 	return c, nil
 }
 
@@ -115,6 +113,7 @@ type Info struct {
 func (c *Calendar) IsWorkday(tenant, region string, d Date) (bool, Info) {
 	c.mu.RLock()
 	o, ok := c.overrides[tenant][d]
+	imp := c.imp
 	c.mu.RUnlock()
 	if ok {
 		return o.Workday, Info{Reason: ReasonOverride, Note: o.Note}
@@ -127,14 +126,21 @@ func (c *Calendar) IsWorkday(tenant, region string, d Date) (bool, Info) {
 	if !isCN(region) {
 		return !weekend, plain
 	}
-	if e, ok := c.cn.days[d]; ok {
+	e, ok := imp.days[d]
+	if !ok {
+		e, ok = c.cn.days[d]
+		// A loaded year that replaces a compiled one hides all its days.
+		_, replaced := imp.years[e.Target.Year]
+		ok = ok && !replaced
+	}
+	if ok {
 		if e.Workday {
 			return true, Info{Reason: ReasonMakeup, Name: e.Name}
 		}
 		return false, Info{Reason: ReasonHoliday, Name: e.Name}
 	}
-	plain.Provisional = c.cn.provisional(d)
-	if !c.cn.isOfficial(d.Year) {
+	plain.Provisional = provisional(imp, c.cn, d)
+	if !isOfficial(imp, c.cn, d.Year) {
 		if name := c.statutoryYear(d.Year)[d]; name != "" {
 			return false, Info{Reason: ReasonStatutory, Name: name, Provisional: true}
 		}

@@ -12,7 +12,7 @@ import (
 // Council notices (MIT licence), reported as the data source so that
 // `pipbot calendar` says which release the binary shipped. A test holds it
 // to go.mod: bumping lunar-go brings new years and must be looked at.
-const lunarSource = "github.com/6tail/lunar-go v1.4.6"
+const lunarSource = "github.com/6tail/lunar-go v1.4.7"
 
 // The years scanned for official entries. lunar-go's data starts on
 // 2001-12-29 (the make-up day for 元旦 2002); 2100 is far past any notice
@@ -38,7 +38,7 @@ type official struct {
 type cnData struct {
 	days     map[Date]official
 	byYear   map[int][]Date // notice year → its dates, sorted
-	source   string         // "github.com/6tail/lunar-go v1.4.6"
+	source   string         // "github.com/6tail/lunar-go v1.4.7"
 	firstOff int            // first and last official year, for logging
 	lastOff  int
 }
@@ -72,17 +72,23 @@ func loadCN() *cnData {
 	return cn
 }
 
-// isOfficial reports whether year's notice is in the data.
+// isOfficial reports whether year's notice is in the compiled data.
 func (cn *cnData) isOfficial(year int) bool { return len(cn.byYear[year]) > 0 }
+
+// isOfficial reports whether year's notice is compiled in or loaded.
+func isOfficial(imp imported, cn *cnData, year int) bool {
+	_, ok := imp.years[year]
+	return ok || cn.isOfficial(year)
+}
 
 // provisional reports whether d's status may still change when a notice is
 // published: its own year is not official, or it is one of the last days of
 // December and the next year's notice (which may move them) is missing.
-func (cn *cnData) provisional(d Date) bool {
-	if !cn.isOfficial(d.Year) {
+func provisional(imp imported, cn *cnData, d Date) bool {
+	if !isOfficial(imp, cn, d.Year) {
 		return true
 	}
-	return d.Month == time.December && d.Day >= yearEndFrom && !cn.isOfficial(d.Year+1)
+	return d.Month == time.December && d.Day >= yearEndFrom && !isOfficial(imp, cn, d.Year+1)
 }
 
 // statutoryDays are the days off fixed by law (全国年节及纪念日放假办法 as

@@ -1,17 +1,6 @@
 package calendar
 
-import (
-	"testing"
-	"time"
-)
-
-// at is a fixed clock for tests: noon Shanghai time on day s.
-func at(t *testing.T, s string) func() time.Time {
-	t.Helper()
-	loc := time.FixedZone("CST", 8*3600)
-	d := day(t, s)
-	return func() time.Time { return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, loc) }
-}
+import "testing"
 
 // day parses "2006-01-02" or fails the test.
 func day(t *testing.T, s string) Date {
@@ -23,10 +12,10 @@ func day(t *testing.T, s string) Date {
 	return d
 }
 
-// newCal builds a Calendar standing on 2026-06-01 with opts' overrides.
+// newCal builds a Calendar with opts' overrides.
 func newCal(t *testing.T, overrides map[string][]Override) *Calendar {
 	t.Helper()
-	c, err := New(Options{Now: at(t, "2026-06-01"), Overrides: overrides})
+	c, err := New(Options{Overrides: overrides})
 	if err != nil {
 		t.Fatal(err)
 	}

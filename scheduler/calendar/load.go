@@ -26,15 +26,7 @@ func LoadOverrides(path string) (map[string][]Override, error) {
 		return nil, fmt.Errorf("load calendar overrides: %w", err)
 	}
 	name := filepath.Base(path)
-	var entries []fileEntry
-	switch ext := strings.ToLower(filepath.Ext(path)); ext {
-	case ".json":
-		entries, err = parseJSON(name, data)
-	case ".yaml", ".yml":
-		entries, err = parseYAML(name, data)
-	default:
-		return nil, fmt.Errorf("load calendar overrides %s: unknown format %q (want .json, .yaml or .yml)", name, ext)
-	}
+	entries, err := parseFile(name, data, overrideShape)
 	if err == nil {
 		var out map[string][]Override
 		out, err = collect(name, entries)
@@ -45,11 +37,32 @@ func LoadOverrides(path string) (map[string][]Override, error) {
 	return nil, fmt.Errorf("load calendar overrides: %w", err)
 }
 
+// parseFile parses data as JSON or YAML by name's extension.
+func parseFile(name string, data []byte, sh shape) ([]fileEntry, error) {
+	switch ext := strings.ToLower(filepath.Ext(name)); ext {
+	case ".json":
+		return parseJSON(name, data, sh)
+	case ".yaml", ".yml":
+		return parseYAML(name, data, sh)
+	default:
+		return nil, fmt.Errorf("%s: unknown format %q (want .json, .yaml or .yml)", name, ext)
+	}
+}
+
+// shape names the two levels of a file in error messages: an override
+// file maps tenants to lists of overrides, a holiday file years to lists of
+// days. Both share one syntax and one parser, so one set of checks.
+type shape struct{ key, list string }
+
+var overrideShape = shape{key: "tenant", list: "overrides"}
+
 // fileEntry is one override as written in a file, before validation, with
-// where it was found. Fields the file left out stay nil.
+// where it was found. Fields the file left out stay nil. Index 0 stands for
+// the group itself (a tenant or year, on the line of its key).
 type fileEntry struct {
-	tenant  string
-	index   int // 1-based within the tenant's list
+	key     string // what the group is: "tenant" or "year"
+	tenant  string // the group's key as written
+	index   int    // 1-based within the tenant's list
 	line    int
 	date    *string
 	workday *bool
@@ -70,7 +83,7 @@ func (e fileEntry) where(file string) string {
 
 // whereLine is where, pointing at one of the entry's lines.
 func (e fileEntry) whereLine(file string, line int) string {
-	return fmt.Sprintf("%s:%d: tenant %q, entry %d", file, line, e.tenant, e.index)
+	return fmt.Sprintf("%s:%d: %s %q, entry %d", file, line, e.key, e.tenant, e.index)
 }
 
 // collect validates the parsed entries and groups them by tenant.

@@ -13,7 +13,7 @@ import (
 // token by token, so that every entry keeps the line it starts on; the
 // standard decoder alone reports only byte offsets, and none at all for a
 // day that does not exist.
-func parseJSON(file string, data []byte) ([]fileEntry, error) {
+func parseJSON(file string, data []byte, sh shape) ([]fileEntry, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	fail := func(err error) ([]fileEntry, error) {
 		var se *json.SyntaxError
@@ -33,7 +33,7 @@ func parseJSON(file string, data []byte) ([]fileEntry, error) {
 		return nil
 	}
 
-	if err := expect('{', "an object of tenant → list of overrides"); err != nil {
+	if err := expect('{', fmt.Sprintf("an object of %s → list of %s", sh.key, sh.list)); err != nil {
 		return fail(err)
 	}
 	var entries []fileEntry
@@ -44,16 +44,17 @@ func parseJSON(file string, data []byte) ([]fileEntry, error) {
 			return fail(err)
 		}
 		tenant := tok.(string) // object keys are always strings
+		keyLine := lineAt(data, dec.InputOffset())
 		if tenants[tenant] {
-			return fail(fmt.Errorf("tenant %q is listed twice", tenant))
+			return fail(fmt.Errorf("%s %q is listed twice", sh.key, tenant))
 		}
 		tenants[tenant] = true
-		if err := expect('[', fmt.Sprintf("a list of overrides for tenant %q", tenant)); err != nil {
+		if err := expect('[', fmt.Sprintf("a list of %s for %s %q", sh.list, sh.key, tenant)); err != nil {
 			return fail(err)
 		}
-		entries = append(entries, fileEntry{tenant: tenant})
+		entries = append(entries, fileEntry{key: sh.key, tenant: tenant, line: keyLine})
 		for i := 1; dec.More(); i++ {
-			e := fileEntry{tenant: tenant, index: i, line: lineAt(data, nextToken(data, dec.InputOffset()))}
+			e := fileEntry{key: sh.key, tenant: tenant, index: i, line: lineAt(data, nextToken(data, dec.InputOffset()))}
 			var fields map[string]json.RawMessage
 			if err := dec.Decode(&fields); err != nil {
 				if errors.As(err, new(*json.SyntaxError)) {

@@ -9,7 +9,7 @@ import (
 // parseYAML walks the YAML node tree rather than decoding into structs, so
 // each entry and field keeps its line, an unquoted 2026-10-09 is read as
 // written (not as a timestamp), and unknown or missing fields are caught.
-func parseYAML(file string, data []byte) ([]fileEntry, error) {
+func parseYAML(file string, data []byte, sh shape) ([]fileEntry, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -19,7 +19,7 @@ func parseYAML(file string, data []byte) ([]fileEntry, error) {
 	}
 	root := deref(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s:%d: want a map of tenant → list of overrides", file, root.Line)
+		return nil, fmt.Errorf("%s:%d: want a map of %s → list of %s", file, root.Line, sh.key, sh.list)
 	}
 	var entries []fileEntry
 	tenants := map[string]int{}
@@ -27,19 +27,19 @@ func parseYAML(file string, data []byte) ([]fileEntry, error) {
 		key, list := root.Content[i], deref(root.Content[i+1])
 		tenant := key.Value
 		if line, dup := tenants[tenant]; dup {
-			return nil, fmt.Errorf("%s:%d: tenant %q is already listed on line %d", file, key.Line, tenant, line)
+			return nil, fmt.Errorf("%s:%d: %s %q is already listed on line %d", file, key.Line, sh.key, tenant, line)
 		}
 		tenants[tenant] = key.Line
-		entries = append(entries, fileEntry{tenant: tenant})
+		entries = append(entries, fileEntry{key: sh.key, tenant: tenant, line: key.Line})
 		if list.Tag == "!!null" {
 			continue // "acme:" with nothing under it
 		}
 		if list.Kind != yaml.SequenceNode {
-			return nil, fmt.Errorf("%s:%d: tenant %q: want a list of overrides", file, list.Line, tenant)
+			return nil, fmt.Errorf("%s:%d: %s %q: want a list of %s", file, list.Line, sh.key, tenant, sh.list)
 		}
 		for j, item := range list.Content {
 			item = deref(item)
-			e := fileEntry{tenant: tenant, index: j + 1, line: item.Line}
+			e := fileEntry{key: sh.key, tenant: tenant, index: j + 1, line: item.Line}
 			if item.Kind != yaml.MappingNode {
 				return nil, fmt.Errorf("%s: want a map with date, workday and note", e.where(file))
 			}

@@ -9,7 +9,8 @@ import (
 
 // notice is a year's State Council notice as published, written out by
 // hand from the text (2025: issued 2024-11-12; 2026: issued 2025-11-04,
-// https://www.gov.cn/zhengce/zhengceku/202511/content_7047091.htm), so the
+// https://www.gov.cn/zhengce/zhengceku/202511/content_7047091.htm; 2027:
+// the notice of November 2026, first compiled into lunar-go v1.4.7), so the
 // compiled-in data is checked against the source, not against itself.
 type notice struct {
 	year    int
@@ -47,6 +48,22 @@ var notices = []notice{
 		makeup: []struct{ name, date string }{
 			{"元旦节", "2026-01-04"}, {"春节", "2026-02-14"}, {"春节", "2026-02-28"},
 			{"劳动节", "2026-05-09"}, {"国庆节", "2026-09-20"}, {"国庆节", "2026-10-10"},
+		},
+	},
+	{
+		year: 2027,
+		periods: []struct{ name, from, to string }{
+			{"元旦节", "2027-01-01", "2027-01-03"},
+			{"春节", "2027-02-05", "2027-02-13"}, // nine days, 除夕 to 初八
+			{"清明节", "2027-04-03", "2027-04-05"},
+			{"劳动节", "2027-05-01", "2027-05-05"},
+			{"端午节", "2027-06-09", "2027-06-09"}, // a Wednesday, one day
+			{"中秋节", "2027-09-15", "2027-09-15"}, // a Wednesday, one day
+			{"国庆节", "2027-10-01", "2027-10-07"},
+		},
+		makeup: []struct{ name, date string }{
+			{"春节", "2027-01-31"}, {"春节", "2027-02-14"}, {"劳动节", "2027-05-08"},
+			{"国庆节", "2027-09-26"}, {"国庆节", "2027-10-09"},
 		},
 	},
 }
@@ -131,6 +148,20 @@ func TestOfficialDays(t *testing.T) {
 		// A weekend that merely adjoins a holiday is an ordinary weekend.
 		{"2026-01-03", false, ReasonHoliday},
 		{"2026-04-03", true, ReasonWeekday},
+		// 2027 as published: what the statutory fallback got wrong.
+		{"2027-02-09", false, ReasonHoliday}, // 9–12 February: bridging days off
+		{"2027-02-12", false, ReasonHoliday},
+		{"2027-05-03", false, ReasonHoliday}, // 3–5 May
+		{"2027-05-05", false, ReasonHoliday},
+		{"2027-10-04", false, ReasonHoliday}, // 4–7 October
+		{"2027-10-07", false, ReasonHoliday},
+		{"2027-01-31", true, ReasonMakeup}, // make-up Sundays
+		{"2027-02-14", true, ReasonMakeup},
+		{"2027-05-08", true, ReasonMakeup}, // and Saturdays
+		{"2027-10-09", true, ReasonMakeup},
+		{"2027-02-15", true, ReasonWeekday},
+		{"2027-10-10", false, ReasonWeekend},
+		{"2027-06-10", true, ReasonWeekday}, // 端午 is one day
 	}
 	for _, tt := range tests {
 		got, info := c.IsWorkday("acme", "CN", day(t, tt.date))
@@ -142,15 +173,46 @@ func TestOfficialDays(t *testing.T) {
 
 func TestOfficialYearsCovered(t *testing.T) {
 	c := newCal(t, nil)
-	for y := 2002; y <= 2026; y++ {
+	for y := 2002; y <= 2027; y++ {
 		if !c.Year("CN", y).Official {
-			t.Errorf("%d: not official; lunar-go v1.4.6 publishes 2002–2026", y)
+			t.Errorf("%d: not official; lunar-go v1.4.7 publishes 2002–2027", y)
 		}
 	}
-	for _, y := range []int{2001, 2027} {
+	for _, y := range []int{2001, 2028} {
 		if c.Year("CN", y).Official {
-			t.Errorf("%d: official; lunar-go v1.4.6 has no notice for it", y)
+			t.Errorf("%d: official; lunar-go v1.4.7 has no notice for it", y)
 		}
+	}
+	if got := c.Year("CN", 2027).Data; got != lunarSource {
+		t.Errorf("2027 data from %q, want %q", got, lunarSource)
+	}
+}
+
+// TestNoticeDays2027: the interview notice, three working days ahead,
+// around the 2027 Spring Festival and National Day, where the nine-day
+// break and the make-up days move it.
+func TestNoticeDays2027(t *testing.T) {
+	c := newCal(t, nil)
+	tests := []struct{ meeting, notice string }{
+		{"2027-02-16", "2027-02-04"}, // counts Mon 02-15 and Sun 02-14, then skips 02-05..13
+		{"2027-02-17", "2027-02-14"}, // counts the make-up Sunday
+		{"2027-02-03", "2027-01-31"}, // counts the make-up Sunday before the break
+		{"2027-10-11", "2027-09-30"}, // counts Sat 10-09 and Fri 10-08, then skips 10-01..07
+		{"2027-10-12", "2027-10-08"},
+		{"2027-05-10", "2027-05-06"}, // counts Sat 05-08, skips 05-01..05
+	}
+	for _, tt := range tests {
+		if got := c.AddWorkdays("acme", "CN", day(t, tt.meeting), -3); got != day(t, tt.notice) {
+			t.Errorf("notice for a meeting on %s = %s, want %s", tt.meeting, got, tt.notice)
+		}
+	}
+	// The Friday reminder: Spring Festival week has no working day at all;
+	// National Day week's Friday 10-08 works again.
+	if d, ok := c.LastWorkdayOfWeek("acme", "CN", day(t, "2027-02-10")); ok {
+		t.Errorf("week of 2027-02-08: reminder on %s, want none (all days off)", d)
+	}
+	if d, ok := c.LastWorkdayOfWeek("acme", "CN", day(t, "2027-10-06")); !ok || d != day(t, "2027-10-08") {
+		t.Errorf("week of 2027-10-04: reminder on %s (%v), want 2027-10-08", d, ok)
 	}
 }
 

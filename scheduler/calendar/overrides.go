@@ -69,12 +69,12 @@ func (c *Calendar) Overrides(tenant string) []Override {
 }
 
 // Version counts the changes to tenant's calendar in this process: 0 until
-// its overrides are first set, then one more per change (setting the same
-// list again is not a change). Reminders record it when planned; a pending
+// its overrides are first set or a holiday year is loaded, then one more per
+// change (setting the same list or years again is not a change). Reminders record it when planned; a pending
 // reminder with an older version is planned again. It is per process and
 // starts afresh on restart, so plan again after a restart too.
 func (c *Calendar) Version(tenant string) int {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return c.versions[tenant]
+	return c.versions[tenant] + c.epoch
 }

@@ -36,9 +36,9 @@ func (c *Calendar) Print(w io.Writer, region string, year int, locale string) er
 	info := c.Year(region, year)
 	if info.Official {
 		b.WriteString(t("状态：正式（国务院办公厅通知）\n", "Status: official (State Council notice)\n"))
-		fmt.Fprintf(&b, t("数据：%s\n", "Data: %s\n"), c.cn.source)
+		fmt.Fprintf(&b, t("数据：%s\n", "Data: %s\n"), info.Data)
 	} else {
-		fmt.Fprintf(&b, t("状态：暂定。%s\n", "Status: provisional. %s\n"), unpublishedWarning(year, locale))
+		fmt.Fprintf(&b, t("状态：暂定。%s\n", "Status: provisional. %s\n"), UnpublishedWarning(year, locale))
 		fmt.Fprintf(&b, t("数据：法定节假日（全国年节及纪念日放假办法），农历与节气按 %s 计算\n",
 			"Data: statutory holidays (全国年节及纪念日放假办法), lunar dates and solar terms from %s\n"), c.cn.source)
 		b.WriteString(t("未计入：调休上班日、连休安排、节日逢周末的补假，以正式通知为准。\n",

@@ -20,6 +20,7 @@ func TestPrintGolden(t *testing.T) {
 	}{
 		{"CN", 2026, "zh", "calendar_2026_zh.txt"},
 		{"CN", 2027, "en", "calendar_2027_en.txt"},
+		{"CN", 2028, "en", "calendar_2028_en.txt"},
 		{"CN", 2025, "en", "calendar_2025_en.txt"},
 		{"US", 2026, "zh-CN", "calendar_2026_us_zh.txt"},
 	}

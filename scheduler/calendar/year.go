@@ -10,7 +10,8 @@ import (
 // it and as an admin checks it against the notice.
 type YearInfo struct {
 	Year int
-	// Official is true when the year's State Council notice is in the data.
+	// Official is true when the year's State Council notice is in the
+	// compiled data or loaded from a holiday file.
 	// It is false for a CN year not yet published (the days are then the
 	// statutory holidays only, and provisional) and for every other region,
 	// which has no official calendar here, only the weekend rule.
@@ -24,6 +25,10 @@ type YearInfo struct {
 	MakeupDays []Day
 	// Source names where the days come from.
 	Source string
+	// Data is the release or file the days were read from, as `pipbot
+	// calendar` shows it: "github.com/6tail/lunar-go v1.4.7", "file
+	// holidays-2028.yaml".
+	Data string
 }
 
 // Day is a dated holiday or make-up day, Name being the holiday it belongs
@@ -39,20 +44,23 @@ func (c *Calendar) Year(region string, year int) YearInfo {
 	if !isCN(region) {
 		return YearInfo{Year: year, Source: "weekend rule: Saturday and Sunday off, no built-in public holidays"}
 	}
+	c.mu.RLock()
+	n, loaded := c.imp.years[year]
+	c.mu.RUnlock()
+	if loaded {
+		return YearInfo{Year: year, Official: true, Holidays: n.Holidays, MakeupDays: n.MakeupDays,
+			Source: "State Council notice (国务院办公厅通知), loaded from " + n.Source, Data: n.Source}
+	}
 	info := YearInfo{Year: year, Official: c.cn.isOfficial(year)}
 	if info.Official {
+		n := c.compiledYear(year)
+		info.Holidays, info.MakeupDays = n.Holidays, n.MakeupDays
 		info.Source = "State Council notice (国务院办公厅通知), data from " + c.cn.source
-		for _, d := range c.cn.byYear[year] {
-			e := c.cn.days[d]
-			if e.Workday {
-				info.MakeupDays = append(info.MakeupDays, Day{d, e.Name})
-			} else {
-				info.Holidays = append(info.Holidays, Day{d, e.Name})
-			}
-		}
+		info.Data = c.cn.source
 		return info
 	}
 	info.Source = "statutory holidays (全国年节及纪念日放假办法), lunar dates from " + c.cn.source
+	info.Data = c.cn.source
 	for d, name := range c.statutoryYear(year) {
 		info.Holidays = append(info.Holidays, Day{d, name})
 	}
@@ -65,29 +73,39 @@ func (c *Calendar) Year(region string, year int) YearInfo {
 // (2023-10-25 to 2022-12-09), and reminders are planned weeks ahead.
 const warnFromMonth, warnFromDay = time.October, 15
 
-// Warnings lists what admins must know about the CN calendar data at now:
-// the current year not published, and from 15 October next year not yet
-// published. The lead shows them in the log, /metrics and `pipbot
-// calendar`; they disappear once a release with the notice is deployed.
-func (c *Calendar) Warnings(now time.Time) []string {
+// Unpublished lists the CN years admins must be warned about at now: the
+// current year without a notice, and from 15 October next year without
+// one. A year is published once compiled in or loaded from a holiday file.
+func (c *Calendar) Unpublished(now time.Time) []int {
+	c.mu.RLock()
+	imp := c.imp
+	c.mu.RUnlock()
 	today := DateOf(now)
 	var years []int
-	if !c.cn.isOfficial(today.Year) {
+	if !isOfficial(imp, c.cn, today.Year) {
 		years = append(years, today.Year)
 	}
 	from := Date{today.Year, warnFromMonth, warnFromDay}
-	if today.Compare(from) >= 0 && !c.cn.isOfficial(today.Year+1) {
+	if today.Compare(from) >= 0 && !isOfficial(imp, c.cn, today.Year+1) {
 		years = append(years, today.Year+1)
 	}
+	return years
+}
+
+// Warnings is Unpublished as sentences, in English, for the server's log
+// and the pipbot_calendar_warnings gauge; they disappear once the notice
+// is compiled in or loaded from a holiday file.
+func (c *Calendar) Warnings(now time.Time) []string {
 	var out []string
-	for _, y := range years {
-		out = append(out, unpublishedWarning(y, "en"))
+	for _, y := range c.Unpublished(now) {
+		out = append(out, UnpublishedWarning(y, "en"))
 	}
 	return out
 }
 
-// unpublishedWarning is the one sentence shown for a year without a notice.
-func unpublishedWarning(year int, locale string) string {
+// UnpublishedWarning is the one sentence shown for a year without a notice,
+// in locale ("zh" or English).
+func UnpublishedWarning(year int, locale string) string {
 	if isZH(locale) {
 		return fmt.Sprintf("%d 年节假日安排尚未发布；暂按法定节假日和周一至周五计算，结果为暂定", year)
 	}

@@ -1,0 +1,47 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/pipbot/pipbot/bot"
+)
+
+// trackChunk bounds the plan IDs of one IN list.
+const trackChunk = 500
+
+// LastTracking lists the tenant's active plans, by number, each with the
+// time of its newest tracking note (zero when it has none): the query a
+// scheduler turns into the two-week tracking reminder.
+func (db *DB) LastTracking(ctx context.Context, tenant string) ([]bot.TrackMark, error) {
+	var plans []planRow
+	err := db.gdb.WithContext(ctx).Select("id", "number", "manager_id", "started_at").
+		Where("tenant = ? AND status = ?", tenant, string(bot.StatusActive)).Order("number").Find(&plans).Error
+	if err != nil {
+		return nil, fmt.Errorf("list active plans of %s for tracking: %w", tenant, err)
+	}
+	out := make([]bot.TrackMark, len(plans))
+	index := make(map[int64]int, len(plans))
+	for i, p := range plans {
+		out[i] = bot.TrackMark{PlanID: p.ID, Number: p.Number, ManagerID: p.ManagerID, Started: fromDBTime(p.StartedAt)}
+		index[p.ID] = i
+	}
+	for start := 0; start < len(plans); start += trackChunk {
+		ids := make([]int64, 0, trackChunk)
+		for _, p := range plans[start:min(start+trackChunk, len(plans))] {
+			ids = append(ids, p.ID)
+		}
+		var last []noteRow
+		err := db.gdb.WithContext(ctx).Select("plan_id", "at").
+			Where("tenant = ? AND kind = ? AND plan_id IN ?", tenant, string(bot.NoteTracking), ids).
+			Where("at = (SELECT MAX(n2.at) FROM coaching_notes n2 WHERE n2.tenant = coaching_notes.tenant AND n2.plan_id = coaching_notes.plan_id AND n2.kind = coaching_notes.kind)").
+			Find(&last).Error
+		if err != nil {
+			return nil, fmt.Errorf("last tracking notes of %s: %w", tenant, err)
+		}
+		for _, n := range last {
+			out[index[n.PlanID]].Last = fromDBTime(n.At)
+		}
+	}
+	return out, nil
+}
