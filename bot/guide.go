@@ -180,7 +180,7 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 		return e.saveGuide(ctx, r, &moved)
 	}
 	if ack != "" {
-		if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", step)}, move); err != nil {
+		if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", g.Step)}, move); err != nil {
 			return nil, err
 		}
 	} else if err := move(nil); err != nil {
