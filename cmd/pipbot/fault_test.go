@@ -98,14 +98,14 @@ func TestFaultExactlyOnce(t *testing.T) {
 // faultsAtOnce bounds the databases in use at once, each running its
 // scenarios one after another: a scenario mostly waits, but two cores
 // shared with the database servers only go so far.
-const faultsAtOnce = 16
+const faultsAtOnce = 24
 
 // faultsPerDB is how many scenarios of an event share a PostgreSQL or
 // MySQL database, one after another: a fresh one each would cost the
 // server more in migrations than the scenarios cost (a SQLite file does
 // not: there, each has its own), and one for all would make them wait for
 // each other.
-const faultsPerDB = 3
+const faultsPerDB = 2
 
 // runFault runs one event through one fault: the who-th scenario on the
 // database, with an employee of its own.
