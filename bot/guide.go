@@ -10,10 +10,20 @@ import (
 
 // guide is a guided plan creation in progress. The draft itself is saved
 // after every step, so nothing typed is lost if the guide is abandoned.
+//
+// An answer moves the guide on in the transaction of its change to the
+// draft, before the commit, so that a worker dying after the commit
+// cannot leave the guide a step behind its draft (the event, run again,
+// is only replayed). The move names its event and where it left: if the
+// commit then fails, or the worker dies before it, the same event run
+// again finds its own move and answers from where it left, once more.
 type guide struct {
-	Plan    int    `json:"plan"`
-	Step    string `json:"step"`
-	Problem int    `json:"problem,omitempty"` // the core problem causes and goals are written for
+	Plan        int    `json:"plan"`
+	Step        string `json:"step"`
+	Problem     int    `json:"problem,omitempty"`      // the core problem causes and goals are written for
+	Event       string `json:"event,omitempty"`        // the event (Command.EventKey) that moved the guide here
+	PrevStep    string `json:"prev,omitempty"`         // the step Event left
+	PrevProblem int    `json:"prev_problem,omitempty"` // the problem Event left
 }
 
 // Steps of the guided creation, in order.
@@ -48,6 +58,11 @@ func (e *Engine) loadGuide(ctx context.Context, r *request) (*guide, bool, error
 	if err := json.Unmarshal(raw, &g); err != nil {
 		_ = e.sessions.Delete(ctx, guideKey(r))
 		return nil, false, nil
+	}
+	if g.Event != "" && g.Event == r.cmd.EventKey {
+		// This event moved the guide, but its change did not commit (or it
+		// would be replayed): answer from where it left.
+		g.Step, g.Problem = g.PrevStep, g.PrevProblem
 	}
 	return &g, true, nil
 }
@@ -156,10 +171,20 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 	if err != nil {
 		return nil, err
 	}
+	moved := *g
+	moved.Step, moved.Event, moved.PrevStep, moved.PrevProblem = next, r.cmd.EventKey, step, cur
+	move := func(Store) error {
+		if next == "" || next == step && moved.Problem == cur {
+			return nil
+		}
+		return e.saveGuide(ctx, r, &moved)
+	}
 	if ack != "" {
-		if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", g.Step)}, nil); err != nil {
+		if err := e.save(ctx, r, p, []*AuditEntry{r.audit(p, role, "plan.edit", "", "", g.Step)}, move); err != nil {
 			return nil, err
 		}
+	} else if err := move(nil); err != nil {
+		return nil, err
 	}
 	if next == "" {
 		if err := e.sessions.Delete(ctx, guideKey(r)); err != nil {
@@ -167,13 +192,7 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 		}
 		return []Reply{r.text(r.tr("guide.finished", p.Number)), r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR))}, nil
 	}
-	if next != step || g.Problem != cur {
-		g.Step = next
-		if err := e.saveGuide(ctx, r, g); err != nil {
-			return nil, err
-		}
-	}
-	return []Reply{r.reply(e.guidePrompt(r, g, ack))}, nil
+	return []Reply{r.reply(e.guidePrompt(r, &moved, ack))}, nil
 }
 
 // applyStep changes p for one answer. It returns the next step ("" when the

@@ -40,14 +40,23 @@ type Pacer struct {
 	gates   gates
 	holds   Holds
 	unpaced atomic.Int64 // when the Limiter last failed (unix ms), to log that once a minute
+	failed  atomic.Int64 // when the Limiter last failed (unix ms): see limiterPause
+	now     func() time.Time
 }
+
+// limiterPause is how long calls go unpaced after the Limiter failed
+// before it is asked again. A Redis that refuses connections fails each
+// call only after its client's retries, nearly 2 s, which every call would
+// otherwise wait out, for each of its buckets: a reply of three messages
+// took over 10 s to deliver with Redis down.
+const limiterPause = 5 * time.Second
 
 // New builds a Pacer on limiter, which may be nil.
 func New(limiter Limiter, log *slog.Logger) *Pacer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Pacer{limiter: limiter, log: log}
+	return &Pacer{limiter: limiter, log: log, now: time.Now}
 }
 
 // Acquire waits out any hold on the buckets, then takes a token from each
@@ -55,17 +64,18 @@ func New(limiter Limiter, log *slog.Logger) *Pacer {
 // bucket first and the app's widest last, so the call follows its last
 // grant at once. If the Limiter itself fails (Redis down), the call goes
 // on unpaced: the platform's 429 answers still pace it, and a dead Redis
-// must not stop delivery.
+// must not stop delivery, nor slow it: for limiterPause after a failure,
+// calls do not ask the Limiter.
 func (p *Pacer) Acquire(ctx context.Context, bs []Bucket) error {
 	for _, b := range bs {
 		if err := Sleep(ctx, p.holds.Left(b.Key)); err != nil {
 			return err
 		}
 	}
-	if p.limiter == nil {
-		return nil
-	}
 	for _, b := range bs {
+		if p.limiter == nil || p.now().UnixMilli()-p.failed.Load() < limiterPause.Milliseconds() {
+			return nil
+		}
 		if err := p.take(ctx, b); err != nil {
 			return err
 		}
@@ -92,7 +102,8 @@ func (p *Pacer) take(ctx context.Context, b Bucket) error {
 		case err != nil && ctx.Err() != nil:
 			return ctx.Err()
 		case err != nil:
-			now := time.Now().UnixMilli()
+			now := p.now().UnixMilli()
+			p.failed.Store(now)
 			if last := p.unpaced.Load(); now-last > time.Minute.Milliseconds() && p.unpaced.CompareAndSwap(last, now) {
 				p.log.Warn("rate limiter unavailable, sending unpaced", "bucket", b.Key, "err", err)
 			}

@@ -80,3 +80,35 @@ func TestHoldsAndFailures(t *testing.T) {
 		t.Errorf("Backoff(3) = %v, want 400–600 ms", d)
 	}
 }
+
+// A Limiter that failed is not asked again before limiterPause, so that a
+// Redis that is down costs one call its client's retries, not every call;
+// after the pause it is asked again, and paces again once it answers.
+func TestFailedLimiterPaused(t *testing.T) {
+	l := &limiter{next: map[string]time.Time{}, gap: time.Hour, err: errors.New("redis down")}
+	p := New(l, nil)
+	now := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
+	p.now = func() time.Time { return now }
+	b := []Bucket{{Key: "b", Rate: Rate{PerSecond: 1, Burst: 1}}, {Key: "app", Rate: Rate{PerSecond: 50, Burst: 50}}}
+	for range 3 {
+		if err := p.Acquire(t.Context(), b); err != nil {
+			t.Fatalf("a failing Limiter stopped the call: %v", err)
+		}
+	}
+	if asks := l.asks.Load(); asks != 1 {
+		t.Errorf("the failed Limiter was asked %d times within the pause, want 1", asks)
+	}
+	now = now.Add(limiterPause)
+	l.err = nil
+	if err := p.Acquire(t.Context(), b); err != nil {
+		t.Fatal(err)
+	}
+	if asks := l.asks.Load(); asks != 3 {
+		t.Errorf("after the pause the Limiter was asked %d times in all, want 3 (one per bucket)", asks)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	if err := p.Acquire(ctx, b); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("the Limiter, back, did not pace the next call: %v", err)
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -152,24 +151,8 @@ func startInbound(t *testing.T, p inboundPlatform, file string, before func() in
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served, ran := make(chan error, 1), make(chan struct{})
-	go func() { served <- a.serveHTTP(ctx, ln) }()
-	go func() { a.runPlatforms(ctx, time.Now); close(ran) }()
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			cancel()
-			<-served
-			<-ran
-			_ = a.Close()
-		})
-	}
-	t.Cleanup(stop)
-	return &inboundRig{t: t, p: p, file: file, url: "http://" + ln.Addr().String(), sent: sent, stop: stop}
+	url, stop := serveApp(t, ctx, cancel, a, time.Now)
+	return &inboundRig{t: t, p: p, file: file, url: url, sent: sent, stop: stop}
 }
 
 // send posts a request and returns the status and body.

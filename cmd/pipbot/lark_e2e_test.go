@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -70,7 +69,7 @@ var feishuStart = time.Date(2026, 11, 16, 9, 0, 0, 0, time.FixedZone("CST", 8*36
 // feishu is pipbot serving Feishu callbacks over HTTP, talking to a fake
 // Open API, on a real database.
 type feishu struct {
-	t      *testing.T
+	t      testing.TB
 	a      *app
 	cfg    config.Config
 	fake   *larktest.Server
@@ -78,15 +77,16 @@ type feishu struct {
 	seq    atomic.Int64
 	tenant string
 	names  map[string]string // open_id → name, as the contact API has it
+	stop   func()            // ends the process; the test's end does too
 }
 
 // feishuOption changes the configuration before the app starts.
-type feishuOption func(t *testing.T, cfg *config.Config)
+type feishuOption func(t testing.TB, cfg *config.Config)
 
 // withTenantRules gives the test tenant rules (PIPBOT_RULES), as YAML lines
 // under its key, e.g. "approval: manager+hr".
 func withTenantRules(rules string) feishuOption {
-	return func(t *testing.T, cfg *config.Config) {
+	return func(t testing.TB, cfg *config.Config) {
 		path := filepath.Join(t.TempDir(), "rules.yaml")
 		body := fmt.Sprintf("tenants:\n  %q:\n    %s\n", "lark:"+e2eTenantKey, rules)
 		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
@@ -98,8 +98,19 @@ func withTenantRules(rules string) feishuOption {
 
 func startFeishu(t *testing.T, dsn string, opts ...feishuOption) *feishu {
 	t.Helper()
+	return startFeishuProc(t, dsn, nil, procOpts{}, opts...)
+}
+
+// startFeishuProc starts a pipbot process on dsn against fake (a new one
+// when nil, shared with other processes otherwise); f.stop ends it, as the
+// test's end does.
+func startFeishuProc(t testing.TB, dsn string, fake *larktest.Server, proc procOpts, opts ...feishuOption) *feishu {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	fake := larktest.NewServer(t, larktest.WithUsers(feishuPeople...))
+	if fake == nil {
+		fake = larktest.NewServer(t, larktest.WithUsers(feishuPeople...))
+	}
+	now := proc.now()
 	names := map[string]string{larktest.BotOpenID: larktest.BotName}
 	for _, u := range feishuPeople {
 		names[u.OpenID] = u.Name
@@ -113,28 +124,17 @@ func startFeishu(t *testing.T, dsn string, opts ...feishuOption) *feishu {
 	for _, o := range opts {
 		o(t, &cfg)
 	}
-	a, err := newApp(ctx, cfg, testLog(t), withClock(func() time.Time { return feishuStart }))
+	appOpts := append([]appOption{withClock(func() time.Time { return feishuStart })}, proc.app...)
+	a, err := newApp(ctx, cfg, testLog(t), appOpts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.lark, err = a.newLark(ctx, time.Now); err != nil {
+	if a.lark, err = a.newLark(ctx, now); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served, ran := make(chan error, 1), make(chan struct{})
-	go func() { served <- a.serveHTTP(ctx, ln) }()
-	go func() { a.runPlatforms(ctx, time.Now); close(ran) }()
-	t.Cleanup(func() {
-		cancel()
-		<-served
-		<-ran
-		_ = a.Close()
-	})
-	return &feishu{t: t, a: a, cfg: cfg, fake: fake, url: "http://" + ln.Addr().String(),
-		tenant: "lark:" + e2eTenantKey, names: names}
+	url, stop := serveApp(t, ctx, cancel, a, now)
+	return &feishu{t: t, a: a, cfg: cfg, fake: fake, url: url,
+		tenant: "lark:" + e2eTenantKey, names: names, stop: stop}
 }
 
 // env is the environment of another pipbot process on the same database,
@@ -291,15 +291,7 @@ func (f *feishu) awaitWhere(what string, after int, ok func(larktest.Message) bo
 // what the last command caused has all arrived.
 func (f *feishu) quiet() {
 	f.t.Helper()
-	n, still := len(f.fake.Messages()), time.Now()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := len(f.fake.Messages()); m != n {
-			n, still = m, time.Now()
-		} else if time.Since(still) > 500*time.Millisecond {
-			return
-		}
-	}
-	f.t.Fatal("the bot never stopped sending")
+	quietFor(f.t, 500*time.Millisecond, func() int { return len(f.fake.Messages()) })
 }
 
 // content is everything a message shows or carries: its card JSON, or its text.
@@ -348,7 +340,7 @@ func forwardable(card map[string]any) bool {
 
 // buttonValue finds the callback value of the button for action in a card
 // (a form's submit button carries form "1").
-func buttonValue(t *testing.T, c map[string]any, action string) map[string]any {
+func buttonValue(t testing.TB, c map[string]any, action string) map[string]any {
 	t.Helper()
 	if v := findButton(c, action); v != nil {
 		return v

@@ -12,7 +12,6 @@ import (
 	"io"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -72,6 +71,7 @@ type slackRig struct {
 	env  map[string]string // what pipbot was started with, for the CLI on the same database
 	resp *slackResponses
 	seq  atomic.Int64
+	stop func() // ends the process; the test's end does too
 
 	mu sync.Mutex
 	// submitted lists the modals already submitted, so each submit takes
@@ -84,12 +84,23 @@ type slackRig struct {
 
 func startSlack(t testing.TB, dsn string, setup slackSetup) *slackRig {
 	t.Helper()
+	return startSlackProc(t, dsn, setup, nil, procOpts{})
+}
+
+// startSlackProc starts a pipbot process for Slack on dsn against fake (a
+// new one when nil, shared with other processes otherwise); s.stop ends
+// it, as the test's end does.
+func startSlackProc(t testing.TB, dsn string, setup slackSetup, fake *slacktest.Server, proc procOpts) *slackRig {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	users := setup.users
-	if users == nil {
-		users = slackPeople()
+	if fake == nil {
+		users := setup.users
+		if users == nil {
+			users = slackPeople()
+		}
+		fake = slacktest.NewServer(t, slacktest.WithUsers(users...))
 	}
-	fake := slacktest.NewServer(t, slacktest.WithUsers(users...))
+	now := proc.now()
 	env := map[string]string{"PIPBOT_DB": dsn, "SLACK_BOT_TOKEN": slacktest.BotToken,
 		"SLACK_SIGNING_SECRET": e2eSigningSecret, "SLACK_API_URL": fake.APIURL()}
 	maps.Copy(env, setup.env)
@@ -97,27 +108,15 @@ func startSlack(t testing.TB, dsn string, setup slackSetup) *slackRig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := newApp(ctx, cfg, testLog(t))
+	a, err := newApp(ctx, cfg, testLog(t), proc.app...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.slack, err = a.newSlack(ctx, time.Now); err != nil {
+	if a.slack, err = a.newSlack(ctx, now); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served, ran := make(chan error, 1), make(chan struct{})
-	go func() { served <- a.serveHTTP(ctx, ln) }()
-	go func() { a.runPlatforms(ctx, time.Now); close(ran) }()
-	t.Cleanup(func() {
-		cancel()
-		<-served
-		<-ran
-		_ = a.Close()
-	})
-	return &slackRig{t: t, a: a, fake: fake, url: "http://" + ln.Addr().String(), env: env,
+	url, stop := serveApp(t, ctx, cancel, a, now)
+	return &slackRig{t: t, a: a, fake: fake, url: url, env: env, stop: stop,
 		resp: newSlackResponses(t), submitted: map[string]bool{}}
 }
 
@@ -266,15 +265,29 @@ func (s *slackRig) slashIn(user, channel, name, text string) {
 // it.
 func (s *slackRig) mention(user, channel, text string) {
 	s.t.Helper()
+	s.message(map[string]any{"type": "app_mention", "user": user, "channel": channel,
+		"text": "<@" + slacktest.BotUserID + "> " + text})
+}
+
+// say posts user's message text in their DM with the bot, as the Events
+// API delivers it: a message event of an im channel.
+func (s *slackRig) say(user, text string) {
+	s.t.Helper()
+	s.message(map[string]any{"type": "message", "channel_type": "im", "user": user, "channel": s.fake.OpenDM(user), "text": text})
+}
+
+// message posts a message event (ev, given its type, user, channel and
+// text) with a new event id, ts and client_msg_id.
+func (s *slackRig) message(ev map[string]any) {
+	s.t.Helper()
 	n := s.seq.Add(1)
 	ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), n)
-	ev, _ := json.Marshal(map[string]any{"type": "event_callback", "token": "x", "team_id": slacktest.TeamID,
-		"api_app_id": "A1", "event_id": fmt.Sprintf("Ev%010d", n), "event_time": time.Now().Unix(),
-		"event": map[string]any{"type": "app_mention", "user": user, "team": slacktest.TeamID,
-			"client_msg_id": fmt.Sprintf("00000000-0000-4000-8000-%012d", n),
-			"text":          "<@" + slacktest.BotUserID + "> " + text, "channel": channel, "ts": ts, "event_ts": ts}})
-	if code, body := s.post("/slack/events", "application/json", ev); code != http.StatusOK {
-		s.t.Fatalf("app_mention %q: %d %s", text, code, body)
+	ev["team"], ev["ts"], ev["event_ts"] = slacktest.TeamID, ts, ts
+	ev["client_msg_id"] = fmt.Sprintf("00000000-0000-4000-8000-%012d", n)
+	body, _ := json.Marshal(map[string]any{"type": "event_callback", "token": "x", "team_id": slacktest.TeamID,
+		"api_app_id": "A1", "event_id": fmt.Sprintf("Ev%010d", n), "event_time": time.Now().Unix(), "event": ev})
+	if code, resp := s.post("/slack/events", "application/json", body); code != http.StatusOK {
+		s.t.Fatalf("%s %q: %d %s", ev["type"], ev["text"], code, resp)
 	}
 }
 
@@ -802,19 +815,35 @@ func TestSlackSlowDirectoryAtFirstContact(t *testing.T) {
 func eachSQLAtOnce(t *testing.T, fn func(t testing.TB, dsn string)) {
 	t.Helper()
 	var wg sync.WaitGroup
-	for _, db := range []struct {
-		name, env string
-		dsn       func(testing.TB) string
-	}{{"sqlite", "", storagetest.SQLite}, {"postgres", storagetest.EnvPostgres, storagetest.Postgres},
-		{"mysql", storagetest.EnvMySQL, storagetest.MySQL}} {
-		if db.env != "" && os.Getenv(db.env) == "" {
-			t.Logf("%s: skipped, %s is not set", db.name, db.env)
-			continue
-		}
+	for _, db := range sqlBackends(t) {
 		dsn := db.dsn(t)
 		wg.Go(func() { fn(&goT{TB: t, name: db.name}, dsn) })
 	}
 	wg.Wait()
+}
+
+// sqlBackend is a database a suite runs on, and how to get a fresh one.
+type sqlBackend struct {
+	name string
+	dsn  func(testing.TB) string
+}
+
+// sqlBackends are SQLite, and PostgreSQL and MySQL/MariaDB when their
+// variables name a server (the others are logged as skipped).
+func sqlBackends(t testing.TB) []sqlBackend {
+	var dbs []sqlBackend
+	for _, db := range []struct {
+		sqlBackend
+		env string
+	}{{sqlBackend{"sqlite", storagetest.SQLite}, ""}, {sqlBackend{"postgres", storagetest.Postgres}, storagetest.EnvPostgres},
+		{sqlBackend{"mysql", storagetest.MySQL}, storagetest.EnvMySQL}} {
+		if db.env != "" && os.Getenv(db.env) == "" {
+			t.Logf("%s: skipped, %s is not set", db.name, db.env)
+			continue
+		}
+		dbs = append(dbs, db.sqlBackend)
+	}
+	return dbs
 }
 
 // goT is the test's T for a goroutine of its own: messages carry name,
