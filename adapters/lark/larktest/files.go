@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -99,11 +100,7 @@ func (s *Server) Uploads() []Upload {
 	for _, u := range s.uploads {
 		out = append(out, *u)
 	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].Key < out[j-1].Key; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	slices.SortFunc(out, func(a, b Upload) int { return strings.Compare(a.Key, b.Key) })
 	return out
 }
 
