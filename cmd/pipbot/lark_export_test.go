@@ -78,4 +78,3 @@ func (f *feishu) upload(m larktest.Message) []byte {
 	}
 	return u.Data
 }
-
