@@ -48,7 +48,8 @@ func WriteXLSX(w io.Writer, tables []bot.Table) error {
 	if len(tables) == 0 {
 		return fmt.Errorf("write xlsx: no tables")
 	}
-	f.SetActiveSheet(0)
+	// The first sheet is already the active one; SetActiveSheet would read
+	// every streamed sheet back into memory.
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
