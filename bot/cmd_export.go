@@ -74,6 +74,9 @@ func (e *Engine) exportAll(ctx context.Context, r *request, args []string, forma
 		return nil, Errorf(ENOTFOUND, "err.export_none")
 	}
 	b := e.newTableBuilder(r, true, true)
+	if err := b.preload(ctx, plans); err != nil {
+		return nil, err
+	}
 	for _, p := range plans {
 		if err := b.add(ctx, p); err != nil {
 			return nil, err

@@ -56,6 +56,9 @@ func (e *Engine) Export(ctx context.Context, o ExportOptions) (*Attachment, erro
 		}
 	}
 	b := e.newTableBuilder(r, true, o.Plan == 0)
+	if err := b.preload(ctx, plans); err != nil {
+		return nil, err
+	}
 	for _, p := range plans {
 		if err := b.add(ctx, p); err != nil {
 			return nil, err
