@@ -77,6 +77,9 @@ var msgExport = map[string]msg{
 	"act.plan.export": {"导出计划表格", "exported the plan's tables"},
 	"act.org.export":  {"导出全部计划表格", "exported the tables of all plans"},
 
+	"help.export.label": {"导出表格", "Export"},
+	"help.export":       {"导出 12 ｜ 导出 12 csv ｜ 导出 全部 执行中 @经理 2026-Q4（HR）", "export 12 | export 12 csv | export all active @manager 2026-Q4 (HR)"},
+
 	"op.export":     {"导出计划", "export the plan"},
 	"op.export_all": {"导出全部计划", "export all plans"},
 }
