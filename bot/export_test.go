@@ -248,3 +248,27 @@ func dumpOrNil(a *bot.Attachment) string {
 	}
 	return dump(a)
 }
+
+// TestExportRedelivered: the same export event delivered again answers
+// with its message but no second file, and audits once.
+func TestExportRedelivered(t *testing.T) {
+	w := exportWorld(t)
+	c := bot.Command{Actor: bot.Person{ID: mgr.ID}, Chat: bot.Chat{ID: "dm:" + mgr.ID}, Text: "export 1", EventKey: "ev-export-1"}
+	if fileOf(t, w.cmd(c), mgr.ID) == nil {
+		t.Fatal("no file the first time")
+	}
+	again := w.cmd(c)
+	if fileOf(t, again, mgr.ID) != nil || !strings.Contains(text(again), "attached") && !strings.Contains(text(again), "已发给你") {
+		t.Errorf("the redelivered export: %s", text(again))
+	}
+	entries, _ := w.store.Audit(context.Background(), w.tenant, w.plan(1).ID)
+	n := 0
+	for _, e := range entries {
+		if e.Action == "plan.export" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d audited exports, want 1", n)
+	}
+}
