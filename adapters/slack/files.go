@@ -30,9 +30,11 @@ type fileAPI interface {
 }
 
 // deliverFile sends r's files, with its text, to the DM of its reader: r.To,
-// or whoever asked. Slack keeps no key for an upload, so a retry after an
-// unknown outcome may share a file twice; refusals share nothing.
-func (s *Sender) deliverFile(ctx context.Context, o Origin, r bot.Reply) (string, error) {
+// or whoever asked. Slack keeps no key for an upload; an uploaded file
+// nobody completed stays private and shared nowhere, so uploading again is
+// harmless, and sharing is marked under key first (Sent): a Deliver run
+// again shares the file at most once. Refusals share nothing.
+func (s *Sender) deliverFile(ctx context.Context, o Origin, r bot.Reply, key string) (string, error) {
 	user := r.To
 	if user == "" {
 		user = o.UserID
@@ -59,6 +61,10 @@ func (s *Sender) deliverFile(ctx context.Context, o Origin, r bot.Reply) (string
 			return "", err
 		}
 		summaries = append(summaries, slack.FileSummary{ID: id, Title: f.Name})
+	}
+	if key != "" && s.begun(ctx, o.TeamID, key+":file") {
+		s.log.Info("export already shared, not sharing it again", "tenant", tenantOf(o.TeamID), "user_id", user, "event_id", o.EventID)
+		return channel, nil
 	}
 	comment := bot.Message{Blocks: r.Message.Blocks}.Text()
 	err = s.repeat(ctx, "complete upload", s.methodBucket(o.TeamID, "files.completeUploadExternal", s.pace.Ephemeral),
