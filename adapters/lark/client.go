@@ -19,15 +19,16 @@ import (
 // NewClient builds the Open API client: every call bounded by timeout, the
 // tenant token fetched and cached by the SDK, SDK logging limited to errors
 // (its debug output would carry request bodies). baseURL is BaseURL's
-// answer; a test passes a larktest server's URL.
-func NewClient(appID, appSecret, baseURL string, timeout time.Duration) *lark.Client {
-	return lark.NewClient(appID, appSecret,
+// answer; a test passes a larktest server's URL. opts come last, e.g. an
+// instrumented HTTP client.
+func NewClient(appID, appSecret, baseURL string, timeout time.Duration, opts ...lark.ClientOptionFunc) *lark.Client {
+	return lark.NewClient(appID, appSecret, append([]lark.ClientOptionFunc{
 		lark.WithOpenBaseUrl(baseURL),
 		lark.WithReqTimeout(timeout),
 		lark.WithEnableTokenCache(true),
 		lark.WithLogLevel(larkcore.LogLevelError),
 		lark.WithLogReqAtDebug(false),
-	)
+	}, opts...)...)
 }
 
 // BaseURL is the Open API base for LARK_DOMAIN: "feishu" (the default) and

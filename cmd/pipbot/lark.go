@@ -6,6 +6,8 @@ import (
 	"sort"
 	"time"
 
+	larksdk "github.com/larksuite/oapi-sdk-go/v3"
+
 	"github.com/pipbot/pipbot/adapters/lark"
 	"github.com/pipbot/pipbot/bot"
 	"github.com/pipbot/pipbot/config"
@@ -34,7 +36,8 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 	}
 	base := a.cfg.LarkBaseURL()
 	log := a.log // the adapter's parts tag their own lines component=lark
-	client := lark.NewClient(c.AppID, c.AppSecret.Reveal(), base, larkCallTimeout)
+	client := lark.NewClient(c.AppID, c.AppSecret.Reveal(), base, larkCallTimeout,
+		larksdk.WithHttpClient(newRateLimits(a.metrics.reg).client("lark", larkCallTimeout)))
 	locale, _ := bot.ParseLocale(a.cfg.Locale)
 	dir := lark.NewDirectory(client, a.db, larkProfileTTL, now).WithLog(log)
 	a.profiles.byPlatform[bot.PlatformLark] = dir

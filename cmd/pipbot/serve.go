@@ -115,8 +115,9 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 		timeout: readyTimeout,
 		log:     log,
 	}
+	registerOrReuse(a.metrics.reg, newInboxBacklog(a.db, time.Now))
 	srv := &http.Server{
-		Handler:           a.metrics.instrument(newMux(a.routes(ready))),
+		Handler:           timeRequests(a.metrics.reg, a.metrics.instrument(newMux(a.routes(ready)))),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

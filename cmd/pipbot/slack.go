@@ -6,6 +6,8 @@ import (
 	"sort"
 	"time"
 
+	goslack "github.com/slack-go/slack"
+
 	"github.com/pipbot/pipbot/adapters/slack"
 	"github.com/pipbot/pipbot/bot"
 )
@@ -34,7 +36,8 @@ func (a *app) newSlack(ctx context.Context, now func() time.Time) (*slackPlatfor
 		return nil, nil
 	}
 	log := a.log // the adapter's parts tag their own lines component=slack
-	client := slack.NewClient(c.BotToken.Reveal(), c.APIURL, slackCallTimeout)
+	client := slack.NewClient(c.BotToken.Reveal(), c.APIURL, slackCallTimeout,
+		goslack.OptionHTTPClient(newRateLimits(a.metrics.reg).client("slack", slackCallTimeout)))
 	locale, _ := bot.ParseLocale(a.cfg.Locale)
 	sender := slack.NewSender(slack.SenderOptions{Client: client, Limiter: a.redis, Sent: a.redis, DMs: a.redis,
 		People: a.db, Locale: locale, Log: log, Clock: now})
