@@ -58,7 +58,8 @@ func exportPlan(i int) (*bot.Plan, []bot.Note, bot.Update, bot.Interview) {
 	return p, notes, u, iv
 }
 
-// seedExport fills dsn's tenant with n plans, in transactions of 500.
+// seedExport fills dsn's tenant with n plans and their people (employees
+// 员工00000…, managers 经理000…), in transactions of 500.
 func seedExport(t testing.TB, dsn string, n int) {
 	t.Helper()
 	ctx := context.Background()
@@ -76,6 +77,15 @@ func seedExport(t testing.TB, dsn string, n int) {
 				p, notes, u, iv := exportPlan(i)
 				if err := tx.CreatePlan(ctx, p); err != nil {
 					return err
+				}
+				people := []bot.Person{{Tenant: exportTenant, ID: p.EmployeeID, Name: fmt.Sprintf("员工%05d", i), ManagerID: p.ManagerID}}
+				if i < 100 {
+					people = append(people, bot.Person{Tenant: exportTenant, ID: fmt.Sprintf("ou_mgr%03d", i), Name: fmt.Sprintf("经理%03d", i)})
+				}
+				for _, x := range people {
+					if err := tx.SavePerson(ctx, x); err != nil {
+						return err
+					}
 				}
 				for _, note := range notes {
 					note.PlanID = p.ID
@@ -129,7 +139,7 @@ func TestExportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "\uFEFF计划编号,员工,优先级,问题编号,核心问题,目标值,实际值,差距,单位,根本原因\r\n1,ou_emp00000,1,1,季度销售额,500000,350000,150000,元,[个人] 客户跟进不及时\r\n"
+	want := "\uFEFF计划编号,员工,优先级,问题编号,核心问题,目标值,实际值,差距,单位,根本原因\r\n1,员工00000,1,1,季度销售额,500000,350000,150000,元,[个人] 客户跟进不及时\r\n"
 	if !bytes.HasPrefix(gap, []byte(want)) || bytes.Count(gap, []byte("\r\n")) != 7 {
 		t.Errorf("gap csv = %q", gap)
 	}
