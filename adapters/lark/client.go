@@ -170,7 +170,7 @@ func Temporary(err error) bool {
 	}
 	var ae *APIError
 	switch {
-	case errors.Is(err, ErrPrivateToGroup), errors.Is(err, ErrNoRecipient):
+	case errors.Is(err, ErrPrivateToGroup), errors.Is(err, ErrNoRecipient), errors.Is(err, ErrFileTooLarge):
 		return false
 	case errors.As(err, &ae):
 		return ae.RateLimited() || ae.Status >= 500

@@ -75,6 +75,20 @@ func TestDeliverFileCSV(t *testing.T) {
 	}
 }
 
+// TestFileTooLarge: a file past 30 MB is refused before any upload, for
+// good: trying again cannot make it smaller.
+func TestFileTooLarge(t *testing.T) {
+	s := larktest.NewServer(t)
+	r := fileReply(bot.FormatCSV)
+	big := make([]bot.Cell, 0, 1)
+	big = append(big, bot.TextCell(strings.Repeat("x", 31<<20)))
+	r.File.Tables[0].Rows = append(r.File.Tables[0].Rows, big)
+	err := outSender(s).Deliver(context.Background(), p2pOrigin, []bot.Reply{r})
+	if !errors.Is(err, ErrFileTooLarge) || Temporary(err) || len(s.Uploads()) != 0 {
+		t.Fatalf("err = %v (temporary %v), %d uploads", err, Temporary(err), len(s.Uploads()))
+	}
+}
+
 // TestFileNeverToGroup: a file aimed at a chat is refused, nothing sent.
 func TestFileNeverToGroup(t *testing.T) {
 	s := larktest.NewServer(t)
