@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -60,23 +61,30 @@ func dump(a *bot.Attachment) string {
 	var b strings.Builder
 	b.WriteString(a.Name + "." + a.Format + "\n")
 	for _, tb := range a.Tables {
-		b.WriteString("## " + tb.Name + "\n" + strings.Join(tb.Header, "\t") + "\n")
-		for _, row := range tb.Rows {
-			cells := make([]string, len(row))
-			for i, c := range row {
-				switch c.Kind {
-				case bot.CellNumber:
-					cells[i] = "N:" + strconv.FormatFloat(c.Number, 'f', -1, 64)
-				case bot.CellDate:
-					cells[i] = "D:" + c.Time.Format("2006-01-02")
-				case bot.CellTime:
-					cells[i] = "T:" + c.Time.Format("2006-01-02 15:04")
-				default:
-					cells[i] = strings.ReplaceAll(c.Text, "\n", "⏎")
-				}
+		b.WriteString("## " + tb.Name + "\n" + dumpTable(tb))
+	}
+	return b.String()
+}
+
+// dumpTable is one table's header and rows, a line each.
+func dumpTable(tb bot.Table) string {
+	var b strings.Builder
+	b.WriteString(strings.Join(tb.Header, "\t") + "\n")
+	for _, row := range tb.Rows {
+		cells := make([]string, len(row))
+		for i, c := range row {
+			switch c.Kind {
+			case bot.CellNumber:
+				cells[i] = "N:" + strconv.FormatFloat(c.Number, 'f', -1, 64)
+			case bot.CellDate:
+				cells[i] = "D:" + c.Time.Format("2006-01-02")
+			case bot.CellTime:
+				cells[i] = "T:" + c.Time.Format("2006-01-02 15:04")
+			default:
+				cells[i] = strings.ReplaceAll(c.Text, "\n", "⏎")
 			}
-			b.WriteString(strings.Join(cells, "\t") + "\n")
 		}
+		b.WriteString(strings.Join(cells, "\t") + "\n")
 	}
 	return b.String()
 }
@@ -86,7 +94,7 @@ func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
 	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -103,7 +111,8 @@ func golden(t *testing.T, name, got string) {
 }
 
 // TestExportPlanSheets: the manager's export holds the six tables of the
-// source documents, cell by cell as the golden file says, with the plan's
+// source documents, cell by cell as their golden files say
+// (testdata/export/), with the plan's
 // numbers as numbers and its dates as dates; the 9-column execution table
 // has exactly the template's columns.
 func TestExportPlanSheets(t *testing.T) {
@@ -112,7 +121,12 @@ func TestExportPlanSheets(t *testing.T) {
 	if a == nil || a.Format != bot.FormatXLSX || len(a.Tables) != 6 {
 		t.Fatalf("manager's export = %+v", a)
 	}
-	golden(t, "export_manager.golden", dump(a))
+	if a.Name != "绩效改进计划-1" {
+		t.Errorf("file name %q", a.Name)
+	}
+	for i, tb := range a.Tables { // one golden file per sheet, its cells with their kinds
+		golden(t, fmt.Sprintf("export/%d-%s.golden", i+1, tb.Name), dumpTable(tb))
+	}
 	exec := a.Tables[5]
 	want := "序号 核心问题 改进目标(SMART) 具体行动措施 责任人 时间节点 所需资源 评估指标 完成状态"
 	if got := strings.Join(exec.Header, " "); exec.Name != "绩效改进策略落地执行表" || got != want {

@@ -59,7 +59,7 @@ var msgExport = map[string]msg{
 	"export.yes":           {"是", "yes"},
 	"export.no":            {"否", "no"},
 	"export.open":          {"进行中（%s）", "open (%s)"},
-	"export.goal":          {"%s：%s → %s%s，%s前", "%s: %s → %s%s by %s"},
+	"export.goal":          {"%[1]s：%[2]s%[4]s → %[3]s%[4]s，%[5]s前", "%[1]s: %[2]s%[4]s → %[3]s%[4]s by %[5]s"},
 	"export.cause":         {"[%s] %s", "[%s] %s"},
 
 	"export.file_plan": {"绩效改进计划-%d", "pip-plan-%d"},
