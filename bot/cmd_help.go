@@ -3,7 +3,7 @@ package bot
 import "context"
 
 // helpTopics lists the commands in the help card, each with an example per language.
-var helpTopics = []string{"new", "plans", "show", "update", "submit", "decide", "ack", "edit", "problem", "action", "track", "interview", "team", "review", "adjust", "close", "mentor", "hr", "bind", "lang"}
+var helpTopics = []string{"new", "plans", "show", "update", "submit", "decide", "ack", "edit", "problem", "action", "track", "export", "interview", "team", "review", "adjust", "close", "mentor", "hr", "bind", "lang"}
 
 // cmdHelp lists every command with an example in the reader's language.
 func (e *Engine) cmdHelp(ctx context.Context, r *request, _ []string) ([]Reply, error) {

@@ -52,6 +52,7 @@ var verbs = map[string]string{
 	"resume": "resume", "继续": "resume",
 	"hr": "hr", "人事": "hr",
 	"summary": "summary", "汇总": "summary", "团队可见": "summary",
+	"export": "export", "导出": "export", "导出表格": "export",
 }
 
 // textCommands holds the handler of each command name.
@@ -70,6 +71,7 @@ var textCommands = map[string]textHandler{
 	"delete": (*Engine).cmdDelete, "resume": (*Engine).cmdResume, "reports": (*Engine).cmdReports,
 	"hr": (*Engine).cmdHR, "summary": (*Engine).cmdSummary,
 	"problem": (*Engine).cmdProblem, "track": (*Engine).cmdTrack,
+	"export": (*Engine).cmdExport,
 }
 
 // actionCommands holds the handler of each button or form action id.

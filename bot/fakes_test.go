@@ -230,6 +230,18 @@ func (s *memStore) Notes(_ context.Context, tenant string, planID int64) ([]bot.
 	return filter(s.notes, func(x bot.Note) bool { return x.Tenant == tenant && x.PlanID == planID }), nil
 }
 
+func (s *memStore) PlanRecords(ctx context.Context, tenant string, planIDs []int64) (map[int64]*bot.PlanLogs, error) {
+	out := map[int64]*bot.PlanLogs{}
+	for _, id := range planIDs {
+		l := &bot.PlanLogs{}
+		l.Notes, _ = s.Notes(ctx, tenant, id)
+		l.Updates, _ = s.Updates(ctx, tenant, id)
+		l.Interviews, _ = s.Interviews(ctx, tenant, id)
+		out[id] = l
+	}
+	return out, nil
+}
+
 func (s *memStore) AppendAudit(_ context.Context, e *bot.AuditEntry) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -56,7 +56,7 @@ func TestPermissionTable(t *testing.T) {
 		bot.OpAdjustPropose: {E, M, H}, bot.OpAdjustManager: {M}, bot.OpAdjustHR: {H}, bot.OpAdjustReject: {M, H},
 		bot.OpMentor: {M, H}, bot.OpNote: {M, H, T}, bot.OpTrack: {M, T}, bot.OpTrackRead: {M, T, H}, bot.OpAudit: {M, H}, bot.OpTeamVisible: {M, H},
 		bot.OpAllPlans: {H}, bot.OpPromotions: {H}, bot.OpAuditOrg: {H}, bot.OpReports: {H}, bot.OpGrantHR: {HA},
-		bot.OpBind: {TM, H},
+		bot.OpBind: {TM, H}, bot.OpExport: {E, M, T, H}, bot.OpExportAll: {H},
 	}
 	for op, allowed := range want {
 		for _, role := range []bot.Role{E, M, S, H, T, D, A, C, O, HA, TM, OW} {

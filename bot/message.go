@@ -28,6 +28,10 @@ type Reply struct {
 	// Errors, on the answer to a form submission, maps input names to
 	// problems so the form can be shown again with each problem in place.
 	Errors map[string]string
+	// File, when set, is sent with the message as a file (an export). A
+	// reply with a file is always addressed To one person and Private:
+	// adapters send files one-to-one, never into a group.
+	File *Attachment
 }
 
 // Color is the accent of a card header; renderers map it to the platform's palette.

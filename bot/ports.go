@@ -55,6 +55,17 @@ type Records interface {
 
 	AddNote(ctx context.Context, n *Note) error
 	Notes(ctx context.Context, tenant string, planID int64) ([]Note, error)
+
+	// PlanRecords loads the notes, updates and interviews of many plans in
+	// a few queries (an export of every plan), each list oldest first.
+	PlanRecords(ctx context.Context, tenant string, planIDs []int64) (map[int64]*PlanLogs, error)
+}
+
+// PlanLogs are the records of one plan an export reads.
+type PlanLogs struct {
+	Notes      []Note
+	Updates    []Update
+	Interviews []Interview
 }
 
 // AuditLog is append-only: there is deliberately no way to edit or delete.

@@ -7,7 +7,10 @@ import (
 
 // The replies of an applied event are kept (Effects) so a run of the same
 // event again answers exactly as the first did. Blocks are an interface,
-// so each is written with its kind.
+// so each is written with its kind. A reply's File (an export) is not
+// kept: an export changes nothing but its audit line, so a replayed one
+// answers with its message alone and is never sent twice; whoever still
+// wants the file asks again.
 
 // wireReply is a Reply as stored.
 type wireReply struct {

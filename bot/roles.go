@@ -63,6 +63,7 @@ const (
 	OpTrackRead     Op = "track_read" // read the tracking notes
 	OpAudit         Op = "audit"
 	OpTeamVisible   Op = "team_visible"
+	OpExport        Op = "export" // the plan's tables as a file (export.go)
 
 	// Tenant-level operations.
 	OpAllPlans   Op = "all_plans"
@@ -71,6 +72,7 @@ const (
 	OpReports    Op = "reports"   // name someone's manager in chat
 	OpGrantHR    Op = "grant_hr"
 	OpBind       Op = "bind" // bind a group chat to a team
+	OpExportAll  Op = "export_all"
 )
 
 // permissions is the one table of who may do what to a plan. Anything not
@@ -111,6 +113,7 @@ var permissions = map[Op][]Role{
 	OpTrackRead:     {RoleManager, RoleMentor, RoleHR},
 	OpAudit:         {RoleManager, RoleHR},
 	OpTeamVisible:   {RoleManager, RoleHR},
+	OpExport:        {RoleEmployee, RoleManager, RoleMentor, RoleHR},
 }
 
 // starters says who may start a plan for an employee standing in a
@@ -130,6 +133,7 @@ var tenantPermissions = map[Op][]Role{
 	OpReports:    {RoleHR},
 	OpGrantHR:    {RoleHRAdmin},
 	OpBind:       {RoleTeamManager, RoleHR},
+	OpExportAll:  {RoleHR},
 }
 
 // Allowed reports whether role may perform op on a plan or in the tenant.

@@ -73,6 +73,10 @@ func testTenantIsolation(t *testing.T, db *DB) {
 		"Notes":         func() (int, error) { x, err := db.Notes(ctx, b, p.ID); return len(x), err },
 		"Audit":         func() (int, error) { x, err := db.Audit(ctx, b, p.ID); return len(x), err },
 		"People":        func() (int, error) { x, err := db.People(ctx, b); return len(x), err },
+		"PlanRecords": func() (int, error) {
+			x, err := db.PlanRecords(ctx, b, []int64{p.ID})
+			return len(x[p.ID].Notes) + len(x[p.ID].Updates) + len(x[p.ID].Interviews), err
+		},
 	}
 	for name, count := range counts {
 		if n, err := count(); err != nil || n != 0 {

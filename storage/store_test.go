@@ -63,6 +63,7 @@ func testStore(t *testing.T, db *DB, dsn string) {
 	t.Run("Reviews", func(t *testing.T) { testReviews(t, db) })
 	t.Run("Adjustments", func(t *testing.T) { testAdjustments(t, db) })
 	t.Run("Notes", func(t *testing.T) { testNotes(t, db) })
+	t.Run("PlanRecords", func(t *testing.T) { testPlanRecords(t, db) })
 	t.Run("LastTracking", func(t *testing.T) { testLastTracking(t, db) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, db) })
 	t.Run("People", func(t *testing.T) { testPeople(t, db) })

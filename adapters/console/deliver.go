@@ -88,6 +88,9 @@ func (a *Adapter) deliver(replies []bot.Reply, from *card) (walk *card) {
 			a.println(a.ui.updated)
 		}
 		fmt.Fprint(a.opts.Out, render(r.Message))
+		if r.File != nil { // the terminal names the file; pipbot export writes it
+			a.println(fmt.Sprintf("📎 %s.%s (%d)", r.File.Name, r.File.Format, len(r.File.Tables)))
+		}
 		c := a.remember(r, d, from)
 		switch {
 		case c == nil || c.form == nil && len(c.buttons) == 0:

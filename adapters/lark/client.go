@@ -52,6 +52,8 @@ type openAPI interface {
 	PatchMessage(ctx context.Context, req *larkim.PatchMessageReq) (*larkim.PatchMessageResp, error)
 	GetUser(ctx context.Context, req *larkcontact.GetUserReq) (*larkcontact.GetUserResp, error)
 	GetChat(ctx context.Context, req *larkim.GetChatReq) (*larkim.GetChatResp, error)
+	// CreateFile uploads a file (an export) for a file message.
+	CreateFile(ctx context.Context, req *larkim.CreateFileReq) (*larkim.CreateFileResp, error)
 	// Post is for APIs without a typed method: the delayed card update.
 	Post(ctx context.Context, path string, body any, tokenType larkcore.AccessTokenType, opts ...larkcore.RequestOptionFunc) (*larkcore.ApiResp, error)
 }
@@ -73,6 +75,10 @@ func (s sdk) GetUser(ctx context.Context, req *larkcontact.GetUserReq) (*larkcon
 
 func (s sdk) GetChat(ctx context.Context, req *larkim.GetChatReq) (*larkim.GetChatResp, error) {
 	return s.c.Im.V1.Chat.Get(ctx, req)
+}
+
+func (s sdk) CreateFile(ctx context.Context, req *larkim.CreateFileReq) (*larkim.CreateFileResp, error) {
+	return s.c.Im.V1.File.Create(ctx, req)
 }
 
 func (s sdk) Post(ctx context.Context, path string, body any, tokenType larkcore.AccessTokenType, opts ...larkcore.RequestOptionFunc) (*larkcore.ApiResp, error) {
@@ -164,7 +170,7 @@ func Temporary(err error) bool {
 	}
 	var ae *APIError
 	switch {
-	case errors.Is(err, ErrPrivateToGroup), errors.Is(err, ErrNoRecipient):
+	case errors.Is(err, ErrPrivateToGroup), errors.Is(err, ErrNoRecipient), errors.Is(err, ErrFileTooLarge):
 		return false
 	case errors.As(err, &ae):
 		return ae.RateLimited() || ae.Status >= 500

@@ -138,8 +138,14 @@ func (s *Sender) deliver(ctx context.Context, o Origin, i int, r bot.Reply) erro
 			return s.patch(ctx, o, r)
 		}
 	}
-	_, err = s.create(ctx, o, t, r, uuidFor(o.TenantKey, r.Key, o.EventID, i, t.id))
-	return err
+	if r.File != nil && t.idType != "open_id" {
+		return ErrPrivateToGroup // a file never goes to a group, its message neither
+	}
+	uuid := uuidFor(o.TenantKey, r.Key, o.EventID, i, t.id)
+	if _, err = s.create(ctx, o, t, r, uuid); err != nil || r.File == nil {
+		return err
+	}
+	return s.sendFiles(ctx, o, t, r, uuid)
 }
 
 // route decides who receives a new message for r. Private content never

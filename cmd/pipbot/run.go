@@ -36,7 +36,6 @@ type command struct {
 }
 
 // commands lists the implemented subcommands in the order usage shows them.
-// export comes with its issue; add it here when it exists.
 func commands() []command {
 	return []command{
 		{"serve", "[--config FILE]", "run the HTTP server for Feishu/Lark and Slack (/healthz, /readyz, /metrics)", runServe},
@@ -44,6 +43,7 @@ func commands() []command {
 		{"migrate", "[--config FILE]", "create or update the database schema (PIPBOT_DB)", runMigrate},
 		{"jobs", "list [--limit N] | run NAME [--at TIME] [--dry-run]", "the next reminders; who a job would remind at TIME (and send without --dry-run)", runJobs},
 		{"audit", "verify [--tenant T]", "verify the audit log's hash chains; exit status 1 if one is broken", runAudit},
+		{"export", "--tenant T [--plan N] [--format xlsx|csv] [--status S,…] [--lang zh|en] -o FILE", "write the plan tables (绩效改进表) of one plan or every plan of a tenant to an .xlsx workbook or CSV files", runExport},
 		{"calendar", "[YEAR] [--region R] [--lang zh|en] | import [--replace] [--dry-run] FILE", "the working-day calendar of a year: holidays, make-up days, official or provisional; import loads a newly published year", runCalendar},
 		{"version", "", "print the version", runVersion},
 		{"help", "", "show this help", runHelp},

@@ -8,9 +8,10 @@ type Message struct {
 	ReceiveIDType string // "open_id" or "chat_id"
 	ReceiveID     string
 	ChatID        string         // the group, or a p2p chat id made up for a user
-	MsgType       string         // "interactive" or "text"
+	MsgType       string         // "interactive", "text" or "file"
 	Card          map[string]any // the card as sent (interactive)
 	Text          string         // the text (text)
+	FileKey       string         // the uploaded file (file); see Server.Upload
 	UUID          string
 	At            time.Time
 }

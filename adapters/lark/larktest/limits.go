@@ -28,6 +28,7 @@ const (
 	apiCreate     = "create"
 	apiPatch      = "patch"
 	apiCardUpdate = "card_update"
+	apiFile       = "file"
 )
 
 // Ceilings are the platform's rate limits. A limit counts requests in the

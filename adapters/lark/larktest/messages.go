@@ -71,6 +71,12 @@ func (s *Server) createMessage(r *http.Request, app string) reply {
 			return fail(http.StatusBadRequest, CodeBadRequest, "Your request contains an invalid request parameter, ext=invalid text content.")
 		}
 		m.Text = *t.Text
+	case "file":
+		key, rep, ok := s.fileContent(in.Content, app)
+		if !ok {
+			return rep
+		}
+		m.FileKey = key
 	default:
 		return fail(http.StatusBadRequest, CodeBadRequest, "Your request contains an invalid request parameter, ext=unsupported msg_type.")
 	}

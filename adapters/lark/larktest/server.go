@@ -47,6 +47,7 @@ type Server struct {
 	seq      int
 	stall    map[string]int // API → responses still to lose
 	chats    map[string]string
+	uploads  map[string]*Upload // file_key → file (im/v1/files)
 }
 
 // Option configures a Server.
@@ -82,6 +83,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		now: time.Now, apps: map[string]string{AppID: AppSecret}, ceilings: Platform,
 		windows: map[string][]time.Time{}, users: map[string]User{}, byID: map[string]*message{},
 		uuids: map[string]*message{}, tokens: map[string]*cardToken{}, stall: map[string]int{}, chats: map[string]string{},
+		uploads: map[string]*Upload{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -118,6 +120,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rep = s.tenantToken(r)
 	case r.Method == http.MethodPost && p == "/open-apis/im/v1/messages":
 		api, rep = apiCreate, s.authed(r, s.createMessage)
+	case r.Method == http.MethodPost && p == "/open-apis/im/v1/files":
+		api, rep = apiFile, s.authed(r, s.uploadFile)
 	case r.Method == http.MethodPatch && strings.HasPrefix(p, "/open-apis/im/v1/messages/"):
 		api, rep = apiPatch, s.authed(r, s.patchMessage)
 	case r.Method == http.MethodPost && p == "/open-apis/interactive/v1/card/update":

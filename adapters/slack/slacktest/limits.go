@@ -47,6 +47,7 @@ func Slack() Limits {
 			"chat.update": 50, "conversations.open": 50, "conversations.history": 50,
 			"chat.postEphemeral": 100, "views.open": 100, "views.update": 100, "views.publish": 100,
 			"users.info": 100, "users.profile.get": 100,
+			"files.getUploadURLExternal": 100, "files.completeUploadExternal": 100, // tier 4
 		},
 	}
 }

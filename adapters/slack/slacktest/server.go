@@ -59,6 +59,7 @@ type Server struct {
 	lose       map[string]int // method → answers still to lose
 	calls      map[string]int // method → requests received
 	socketURL  string
+	files      map[string]*File // external uploads by file id
 }
 
 // Option configures a Server.
@@ -132,7 +133,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		now: time.Now, limits: Slack(), buckets: map[string]*tokens{}, windows: map[string][]time.Time{},
 		users: map[string]User{}, channels: map[string]bool{}, dms: map[string]string{},
 		byTS: map[string]*message{}, viewByID: map[string]*View{}, triggers: map[string]*trigger{},
-		lose: map[string]int{}, calls: map[string]int{},
+		lose: map[string]int{}, calls: map[string]int{}, files: map[string]*File{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -177,6 +178,10 @@ type handler func(in request) reply
 
 // ServeHTTP routes /api/<method> to the method's handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, uploadPath) {
+		s.receiveUpload(w, r)
+		return
+	}
 	method, found := strings.CutPrefix(r.URL.Path, "/api/")
 	h, known := s.routes()[method]
 	s.count(method)
@@ -240,5 +245,8 @@ func (s *Server) routes() map[string]handler {
 		"views.publish":         s.viewsPublish,
 		"users.info":            s.usersInfo,
 		"users.profile.get":     s.usersProfileGet,
+
+		"files.getUploadURLExternal":   s.getUploadURLExternal,
+		"files.completeUploadExternal": s.completeUploadExternal,
 	}
 }
