@@ -69,6 +69,7 @@ func dump(a *bot.Attachment) string {
 // dumpTable is one table's header and rows, a line each.
 func dumpTable(tb bot.Table) string {
 	var b strings.Builder
+	b.WriteString("# " + tb.Name + "\n")
 	b.WriteString(strings.Join(tb.Header, "\t") + "\n")
 	for _, row := range tb.Rows {
 		cells := make([]string, len(row))
@@ -125,7 +126,7 @@ func TestExportPlanSheets(t *testing.T) {
 		t.Errorf("file name %q", a.Name)
 	}
 	for i, tb := range a.Tables { // one golden file per sheet, its cells with their kinds
-		golden(t, fmt.Sprintf("export/%d-%s.golden", i+1, tb.Name), dumpTable(tb))
+		golden(t, fmt.Sprintf("export/sheet-%d.golden", i+1), dumpTable(tb)) // ASCII file names; the sheet's name is the first line
 	}
 	exec := a.Tables[5]
 	want := "序号 核心问题 改进目标(SMART) 具体行动措施 责任人 时间节点 所需资源 评估指标 完成状态"
