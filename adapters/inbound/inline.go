@@ -50,6 +50,8 @@ func (p *Pipeline[O]) Answer(ctx context.Context, d bot.Delivery, deadline time.
 	p.Background(func() {
 		w, err := p.platform.Translate(ectx, d)
 		switch {
+		case p.tryLater(ectx, d, err):
+			done <- answered[O]{r: Result[O]{D: d}, retry: true}
 		case err != nil:
 			p.log.ErrorContext(ectx, "unreadable inline request", "tenant", d.Tenant, "source", d.Source, "err", err)
 			done <- answered[O]{r: Result[O]{D: d}}

@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/pipbot/pipbot/bot"
@@ -40,7 +41,10 @@ type Engine interface {
 // says where an event came from and so where its replies go.
 type Platform[O any] interface {
 	// Translate reads a claimed delivery into the work it asks for. An
-	// error means the payload can never be read; the delivery is dropped.
+	// error means the payload can never be read; the delivery is dropped,
+	// unless the error wraps ErrTryLater: a lookup the work depends on
+	// failed for now, and the delivery stays pending, unanswered, to be
+	// translated again after its lease (see Pipeline.LastAttempt).
 	Translate(ctx context.Context, d bot.Delivery) (Work[O], error)
 	// Deliver sends replies to o. It may be called again with the same
 	// replies after a failure for which Retryable is true.
@@ -68,3 +72,8 @@ type Work[O any] struct {
 	// published again after a click made there).
 	Then func(ctx context.Context)
 }
+
+// ErrTryLater, wrapped in Translate's error, keeps a delivery pending
+// instead of dropping it: something it needs (a directory lookup) did not
+// answer now and may answer on a later attempt.
+var ErrTryLater = errors.New("needed information not available yet")

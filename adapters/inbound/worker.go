@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -136,6 +137,9 @@ func (p *Pipeline[O]) process(ctx context.Context, d bot.Delivery) {
 		return
 	}
 	w, err := p.platform.Translate(ctx, d)
+	if p.tryLater(ctx, d, err) {
+		return // pending: translated again once its lease runs out
+	}
 	if err != nil {
 		p.log.ErrorContext(ctx, "unreadable delivery, dropped", "tenant", d.Tenant, "source", d.Source, "err", err)
 		p.Finish(ctx, d)
@@ -192,3 +196,18 @@ func waitUntil(ctx context.Context, t time.Time, now func() time.Time) {
 	case <-timer.C:
 	}
 }
+
+// tryLater reports whether Translate's err asks to leave d pending for a
+// later attempt (ErrTryLater, with attempts left), and logs it.
+func (p *Pipeline[O]) tryLater(ctx context.Context, d bot.Delivery, err error) bool {
+	if err == nil || !errors.Is(err, ErrTryLater) || p.LastAttempt(d) {
+		return false
+	}
+	p.log.WarnContext(ctx, "delivery left for a later attempt", "tenant", d.Tenant, "source", d.Source,
+		"delivery", d.ID, "attempt", d.Attempts, "err", err)
+	return true
+}
+
+// LastAttempt reports whether d is on its last attempt: Translate should
+// then do without what did not answer rather than ask for another.
+func (p *Pipeline[O]) LastAttempt(d bot.Delivery) bool { return d.Attempts >= p.tune.MaxAttempts }

@@ -111,7 +111,7 @@ func cardKeys(env envelope, ev cardEvent) []string {
 // cardCommand turns a recorded click into the engine's command and where to
 // answer. The chat is a DM unless the adapter knows it is a group (see
 // chatKind); Actor is the operator, never anything the card value says.
-func (a *Adapter) cardCommand(ctx context.Context, raw []byte) (cmd bot.Command, o Origin, ok bool, err error) {
+func (a *Adapter) cardCommand(ctx context.Context, raw []byte, last bool) (cmd bot.Command, o Origin, ok bool, err error) {
 	var ev cardEvent
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		return cmd, o, false, fmt.Errorf("read card click: %w", err)
@@ -121,7 +121,10 @@ func (a *Adapter) cardCommand(ctx context.Context, raw []byte) (cmd bot.Command,
 		return cmd, o, false, fmt.Errorf("read card action: %w", err)
 	}
 	tk, e := ev.Header.TenantKey, ev.Event
-	kind := a.chatKind(ctx, tk, e.Context.OpenChatID)
+	kind, err := a.chatKind(ctx, tk, e.Context.OpenChatID, last)
+	if err != nil {
+		return cmd, o, false, err
+	}
 	o = Origin{TenantKey: tk, ChatID: e.Context.OpenChatID, ChatType: kind, CardMessageID: e.Context.OpenMessageID,
 		OperatorID: e.Operator.OpenID, EventID: ev.Header.EventID}
 	cmd = bot.Command{Platform: bot.PlatformLark, Tenant: tenantOf(tk), Actor: a.actor(ctx, tk, e.Operator.OpenID),
@@ -131,24 +134,33 @@ func (a *Adapter) cardCommand(ctx context.Context, raw []byte) (cmd bot.Command,
 
 // chatKind says whether a clicked card sits in a p2p chat or a group. A card
 // callback does not say, so: what the adapter saw of the chat; else what
-// Options.Chats answers (a failed lookup counts as a group, where private
-// content stays out); else p2p, since private cards are only sent one-to-one.
-func (a *Adapter) chatKind(ctx context.Context, tenantKey, chatID string) string {
+// Options.Chats answers; else p2p, since private cards are only sent
+// one-to-one. A failed lookup leaves the click for a later attempt
+// (inbound.ErrTryLater), so that every run of one click decides the same
+// way; on the last attempt it counts as a group, where private content
+// stays out.
+func (a *Adapter) chatKind(ctx context.Context, tenantKey, chatID string, last bool) (string, error) {
 	if k := a.chats.get(chatID); k != "" {
-		return k
+		return k, nil
 	}
 	if a.opts.Chats == nil || chatID == "" {
-		return "p2p"
+		return "p2p", nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.tune.profile)
 	defer cancel()
 	k, err := a.opts.Chats.ChatType(ctx, tenantKey, chatID)
 	if err != nil || k == "" {
-		a.log.WarnContext(ctx, "look up chat type", "tenant", tenantOf(tenantKey), "err", err)
-		return "group"
+		a.log.WarnContext(ctx, "look up chat type", "tenant", tenantOf(tenantKey), "last_attempt", last, "err", err)
+		if !last {
+			if err == nil {
+				err = errors.New("empty chat type")
+			}
+			return "", fmt.Errorf("chat type of a clicked card: %w (%w)", inbound.ErrTryLater, err)
+		}
+		return "group", nil
 	}
 	a.chats.note(chatID, k)
-	return kindOf(k)
+	return kindOf(k), nil
 }
 
 // cardToken is a recorded click's delayed-update token.

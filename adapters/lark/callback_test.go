@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -250,7 +251,7 @@ func (f fakeChats) ChatType(_ context.Context, _, chatID string) (string, error)
 }
 
 // A click's chat is a DM unless the adapter knows, or can look up, that it
-// is a group; a failed lookup counts as a group.
+// is a group (a failed lookup: TestClickChatLookupFails).
 func TestClickChatKind(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -262,7 +263,6 @@ func TestClickChatKind(t *testing.T) {
 		{"seen as a group", nil, "group", true},
 		{"looked up as a group", fakeChats{"oc_dm_mgr": "group"}, "", true},
 		{"looked up as p2p", fakeChats{"oc_dm_mgr": "p2p"}, "", false},
-		{"lookup failed", fakeChats{}, "", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -290,5 +290,67 @@ func TestNoPrivateReplaceInGroup(t *testing.T) {
 	out := <-h.out.calls
 	if len(out.replies) != 2 || out.o.ChatType != "group" {
 		t.Errorf("delivered %+v", out)
+	}
+}
+
+// flakyChats fails its first fails lookups, then answers kind.
+type flakyChats struct {
+	mu    sync.Mutex
+	fails int
+	kind  string
+}
+
+func (f *flakyChats) ChatType(context.Context, string, string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fails > 0 {
+		f.fails--
+		return "", errors.New("chat api down")
+	}
+	return f.kind, nil
+}
+
+// A click whose chat cannot be looked up is left pending, not guessed, so
+// every run of it decides alike: it runs once the lookup answers; only on
+// its last attempt does an unanswered lookup count as a group.
+func TestClickChatLookupFails(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		fails  int // lookups that fail, from the first
+		runs   int // attempts before the engine runs
+		group  bool
+		always bool
+	}{
+		{name: "answers on the second attempt", fails: 1, runs: 2, group: false},
+		{name: "never answers", always: true, group: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			chats := &flakyChats{fails: tc.fails, kind: "p2p"}
+			h := newHarness(t, func(o *Options) { o.Chats = chats })
+			if tc.always {
+				chats.fails = h.a.tune.pipe.MaxAttempts
+				tc.runs = h.a.tune.pipe.MaxAttempts
+			}
+			h.start(t)
+			click(t, h, fixture(t, "card_approve.json"))
+			for attempt := 1; attempt < tc.runs; attempt++ {
+				time.Sleep(50 * time.Millisecond)
+				if n := len(h.engine.commands()); n != 0 {
+					t.Fatalf("attempt %d ran the engine %d times with the chat unknown", attempt, n)
+				}
+				if h.inbox.Finished(1) {
+					t.Fatalf("attempt %d finished the click", attempt)
+				}
+				h.clock.Advance(h.a.tune.pipe.Lease + time.Second)
+			}
+			<-h.engine.calls
+			cmds := h.engine.commands()
+			if len(cmds) != 1 {
+				t.Fatalf("engine ran %d times, want once", len(cmds))
+			}
+			if cmds[0].Chat.Group != tc.group {
+				t.Errorf("group = %v, want %v", cmds[0].Chat.Group, tc.group)
+			}
+		})
 	}
 }

@@ -19,7 +19,7 @@ func (p platform) Translate(ctx context.Context, d bot.Delivery) (inbound.Work[O
 	var err error
 	switch d.Source {
 	case sourceCards:
-		w.Cmd, w.Origin, w.Run, err = p.a.cardCommand(ctx, d.Payload)
+		w.Cmd, w.Origin, w.Run, err = p.a.cardCommand(ctx, d.Payload, p.a.pipe.LastAttempt(d))
 		w.Origin.UpdateToken = cardToken(d.Payload)
 		w.NotBefore = d.ReceivedAt.Add(p.a.tune.cardWindow)
 	default:
