@@ -9,9 +9,11 @@ import (
 
 // Size limits. Feishu refuses cards over 30 KB.
 const (
-	// MaxBytes is the largest card Render returns, as json.Marshal counts
-	// it (escaping <, > and &), which leaves room for the message envelope.
-	MaxBytes   = 28 << 10
+	// MaxBytes is the largest card Render returns, counted as Feishu
+	// counts it: the card's JSON as the escaped "content" string of the
+	// request body (SentSize), where every quote and backslash doubles and
+	// <, > and & take six bytes; under 30 KB with room for the envelope.
+	MaxBytes   = 30<<10 - 512
 	maxTitle   = 100  // header title runes
 	maxSummary = 60   // chat-list preview runes
 	maxShort   = 100  // button texts and placeholders
@@ -96,11 +98,19 @@ func build(m bot.Message, o Options) map[string]any {
 	return card
 }
 
-// size is the card's length as encoding/json writes it.
-func size(card map[string]any) int {
+// size is SentSize of card.
+func size(card map[string]any) int { return SentSize(card) }
+
+// SentSize is the length of card as a message request carries it: its
+// JSON, encoded again as the JSON string of the body's "content".
+func SentSize(card map[string]any) int {
 	b, err := json.Marshal(card)
 	if err != nil {
 		return 0
 	}
-	return len(b)
+	s, err := json.Marshal(string(b))
+	if err != nil {
+		return 0
+	}
+	return len(s)
 }

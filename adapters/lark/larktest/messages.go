@@ -157,11 +157,11 @@ func (s *Server) patchMessage(r *http.Request, app string) reply {
 	return success(map[string]any{})
 }
 
-// parseCard checks a card sent as a JSON string: at most 30 KB, an object,
-// schema 2.0, a config of known attributes only (JSON 2.0 refuses unknown
-// ones).
+// parseCard checks a card sent as a JSON string: at most 30 KB as the
+// request body carries it (the escaped string), an object, schema 2.0, a
+// config of known attributes only (JSON 2.0 refuses unknown ones).
 func parseCard(content string) (map[string]any, reply, bool) {
-	if len(content) > maxCard {
+	if escapedLen(content) > maxCard {
 		return nil, fail(http.StatusBadRequest, CodeTooLong, "The length of the message content reaches its limit."), false
 	}
 	var card map[string]any
@@ -212,4 +212,11 @@ func checkConfig(v any) string {
 func shared(card map[string]any) bool {
 	cfg, _ := card["config"].(map[string]any)
 	return cfg["update_multi"] == true
+}
+
+// escapedLen is the length of s as a JSON string in a request body, quotes
+// and escapes included.
+func escapedLen(s string) int {
+	b, _ := json.Marshal(s)
+	return len(b)
 }

@@ -113,6 +113,11 @@ func TestCreateValidates(t *testing.T) {
 	s := larktest.NewServer(t)
 	c := client(s, larktest.AppSecret, 5*time.Second)
 	big := cardJSON(strings.Repeat("x", 31<<10))
+	// Under 30 KB as JSON, over it as the request's escaped content string.
+	quoted := cardJSON(strings.Repeat(`"`, 12<<10))
+	if len(quoted) >= 30<<10 {
+		t.Fatalf("the escaped-size case is %d bytes before escaping", len(quoted))
+	}
 	v1, _ := json.Marshal(map[string]any{"elements": []any{}})
 	withConfig := func(cfg map[string]any) string {
 		b, _ := json.Marshal(map[string]any{"schema": "2.0", "config": cfg, "body": map[string]any{"elements": []any{}}})
@@ -123,6 +128,7 @@ func TestCreateValidates(t *testing.T) {
 		code                                     int
 	}{
 		{"card over 30 KB", "open_id", "ou_a", "interactive", big, "", larktest.CodeTooLong},
+		{"card over 30 KB once escaped", "open_id", "ou_a", "interactive", quoted, "", larktest.CodeTooLong},
 		{"card schema 1.0", "open_id", "ou_a", "interactive", string(v1), "", larktest.CodeCardInvalid},
 		{"unknown config attribute", "open_id", "ou_a", "interactive", withConfig(map[string]any{"update_multi": true, "forward": false}), "", larktest.CodeCardInvalid},
 		{"enable_forward not a boolean", "open_id", "ou_a", "interactive", withConfig(map[string]any{"update_multi": true, "enable_forward": "false"}), "", larktest.CodeCardInvalid},
