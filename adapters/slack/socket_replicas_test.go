@@ -63,19 +63,9 @@ func TestSocketModeReplicas(t *testing.T) {
 	eventually(t, "every event handled", func() bool { return len(a.engine.commands()) >= total })
 	time.Sleep(50 * time.Millisecond)
 
-	seen := map[string]int{}
+	var handled []string
 	for _, c := range a.engine.commands() {
-		seen[c.EventID]++
+		handled = append(handled, c.EventID)
 	}
-	if len(seen) != total {
-		t.Errorf("%d distinct events handled, want %d", len(seen), total)
-	}
-	for id, n := range seen {
-		if n != 1 {
-			t.Errorf("event %s handled %d times", id, n)
-		}
-	}
-	if n := len(a.inbox.Stored()); n != total {
-		t.Errorf("stored %d deliveries, want %d", n, total)
-	}
+	a.inbox.CheckOnceEach(t, handled, total)
 }

@@ -43,7 +43,7 @@ type Options struct {
 // too large for a card has its long texts shortened, and then its last
 // display blocks dropped, with a note saying so (see fit).
 func Render(m bot.Message, o Options) map[string]any {
-	if card := build(m, o); size(card) <= MaxBytes {
+	if card := build(m, o); SentSize(card) <= MaxBytes {
 		return card
 	}
 	return fit(m, o)
@@ -97,9 +97,6 @@ func build(m bot.Message, o Options) map[string]any {
 	}
 	return card
 }
-
-// size is SentSize of card.
-func size(card map[string]any) int { return SentSize(card) }
 
 // SentSize is the length of card as a message request carries it: its
 // JSON, encoded again as the JSON string of the body's "content".

@@ -174,7 +174,7 @@ func checkCard(t *testing.T, m bot.Message, o Options) {
 	if diff := cmp.Diff(formRefs, gotForms); diff != "" {
 		t.Errorf("form submits (-want +got):\n%s", diff)
 	}
-	if n := size(card); n > 30<<10 {
+	if n := SentSize(card); n > 30<<10 {
 		t.Errorf("card is %d bytes", n)
 	}
 }
