@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,6 +54,27 @@ func (t Trend) Reported() int {
 		}
 	}
 	return n
+}
+
+// Range is the span a chart's value axis needs: every reported value,
+// every week's target and the baseline, with a tenth of the span to
+// spare on each side (not below zero when no figure is).
+func (t Trend) Range() (lo, hi float64) {
+	lo, hi = t.Baseline, t.Baseline
+	for _, w := range t.Weeks {
+		lo, hi = min(lo, w.Target), max(hi, w.Target)
+		if w.Reported {
+			lo, hi = min(lo, w.Value), max(hi, w.Value)
+		}
+	}
+	pad := (hi - lo) / 10
+	if pad == 0 {
+		pad = max(1, math.Abs(hi)/10)
+	}
+	if lo >= 0 {
+		return max(0, lo-pad), hi + pad
+	}
+	return lo - pad, hi + pad
 }
 
 // Chart is a Trend to draw, with the words around it in the reader's

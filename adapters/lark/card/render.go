@@ -36,6 +36,9 @@ type Options struct {
 	// Errors, on a form shown again after a bad submission, maps input
 	// names to problems shown under each input (bot.Reply.Errors).
 	Errors map[string]string
+	// noBars leaves the progress-bar charts out, noCharts every chart:
+	// a card that was too large with them (fitCharts).
+	noBars, noCharts bool
 }
 
 // Render is m as a Feishu card JSON 2.0 object, ready to marshal as the
@@ -46,13 +49,21 @@ func Render(m bot.Message, o Options) map[string]any {
 	if card := build(m, o); SentSize(card) <= MaxBytes {
 		return card
 	}
+	card, m, o, ok := fitCharts(m, o) // charts go first
+	if ok {
+		return card
+	}
 	return fit(m, o)
 }
 
 // build renders every block in order.
 func build(m bot.Message, o Options) map[string]any {
 	var els []element
-	forms, charts := 0, 0
+	forms, charts, trends := 0, 0, 0
+	progressCharts := maxCharts - trendCharts(m.Blocks) // the trend charts come first
+	if o.noBars || o.noCharts {
+		progressCharts = 0
+	}
 	for i, b := range m.Blocks {
 		switch b := b.(type) {
 		case bot.Text:
@@ -62,11 +73,16 @@ func build(m bot.Message, o Options) map[string]any {
 		case bot.Fields:
 			els = append(els, fields(b)...)
 		case bot.Progress:
-			if n := progressRun(m.Blocks, i); n >= 2 && charts < maxCharts {
+			if n := progressRun(m.Blocks, i); n >= 2 && charts < progressCharts {
 				charts++
 				els = append(els, progressChart(m.Blocks[i:i+n]))
 			}
 			els = append(els, progress(b))
+		case bot.Chart:
+			if !o.noCharts && trends < maxCharts && len(b.Weeks) > 0 {
+				trends++
+				els = append(els, trendChart(b))
+			}
 		case bot.Buttons:
 			if o.Interactive && len(b) > 0 {
 				els = append(els, buttons(b, o.Locale))
