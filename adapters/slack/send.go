@@ -137,6 +137,9 @@ func (s *Sender) deliver(ctx context.Context, o Origin, r bot.Reply, key string)
 	if r.File != nil {
 		return s.deliverFile(ctx, o, r, key)
 	}
+	if len(bot.ChartsOf(r.Message)) > 0 {
+		return s.deliverWithCharts(ctx, o, r, key)
+	}
 	w, err := destination(o, r)
 	if err != nil {
 		return "", err
