@@ -291,9 +291,6 @@ func (e *Engine) trendBlocks(r *request, p *Plan, updates []Update, adjs []Adjus
 		}
 		out = append(out, chartOf(r.loc, t))
 	}
-	if len(out) > 0 {
-		out = append([]Block{Text{Body: "**" + T(r.loc, "trend.head") + "**"}}, out...)
-	}
 	return out
 }
 
@@ -320,7 +317,6 @@ func chartOf(l Locale, t Trend) Chart {
 
 // msgTrend: the trend charts of a plan card.
 var msgTrend = map[string]msg{
-	"trend.head":     {"📈 每周趋势", "📈 Weekly trend"},
 	"trend.more":     {"图表只显示按优先级排在前面的 %d 个目标，另有 %d 个目标见上方进度条。", "Charts show the first %d goals by priority; %d more are in the bars above."},
 	"trend.unit":     {"（%s）", " (%s)"},
 	"trend.value":    {"实际", "Actual"},
