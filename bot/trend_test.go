@@ -195,3 +195,31 @@ func TestShowAtMostFiveCharts(t *testing.T) {
 		t.Errorf("%d text bars, want 7", bars)
 	}
 }
+
+// TestChartsNeverToGroup: show typed in a group chat answers with the
+// charts privately, one-to-one to the asker; the group gets no chart,
+// and someone who may not see the plan gets none at all.
+func TestChartsNeverToGroup(t *testing.T) {
+	w := newWorld(t)
+	n := w.activePlan()
+	w.say(emp, "更新 "+itoa(n)+" 季度销售额 38万")
+	r := w.cmd(bot.Command{Actor: bot.Person{ID: mgr.ID}, Chat: bot.Chat{ID: "oc_team", Group: true}, Text: "查看 " + itoa(n)})
+	got := 0
+	for _, x := range r {
+		c := bot.ChartsOf(x.Message)
+		if len(c) == 0 {
+			continue
+		}
+		got += len(c)
+		if !x.Private || x.GroupSafe || x.Chat != "" || (x.To != "" && x.To != mgr.ID) {
+			t.Errorf("charts addressed to=%q chat=%q private=%v group-safe=%v", x.To, x.Chat, x.Private, x.GroupSafe)
+		}
+	}
+	if got != 1 {
+		t.Errorf("%d charts, want the one goal's", got)
+	}
+	r = w.cmd(bot.Command{Actor: bot.Person{ID: other.ID}, Chat: bot.Chat{ID: "oc_team", Group: true}, Text: "show " + itoa(n)})
+	if c := charts(r); len(c) != 0 {
+		t.Errorf("an outsider got charts: %+v", c)
+	}
+}

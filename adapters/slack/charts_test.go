@@ -127,7 +127,6 @@ func TestChartPNG(t *testing.T) {
 func chartReply() bot.Reply {
 	r := bot.Reply{Private: true, Message: bot.Message{Title: "#12 绩效改进计划 · 张三", Blocks: []bot.Block{
 		bot.Progress{Label: "1. 季度销售额", Percent: 46, Detail: "35万 → 41万 / 48万"},
-		bot.Text{Body: "**📈 每周趋势**"},
 		testChart(1), testChart(2),
 	}}}
 	return r

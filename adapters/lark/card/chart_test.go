@@ -35,7 +35,6 @@ func trendMessage(n int) bot.Message {
 			break
 		}
 	}
-	blocks = append(blocks, bot.Text{Body: "**📈 每周趋势**"})
 	for i, t := range trends[:min(n, 5)] {
 		blocks = append(blocks, bot.Chart{Title: itoa(i+1) + ". 季度销售额（元）", ValueName: "实际", TargetName: "目标", BaselineName: "基线",
 			Alt: "11-02 37万元 · 11-09 — · 11-16 41万元 · 11-23 —；目标 48万元", Trend: t})
