@@ -21,8 +21,13 @@ import (
 // shares no chart. The charts are an extra: when they cannot be shared
 // the card still counts as delivered, and the failure is logged.
 
-// maxAltText keeps an image's alternative text within what Slack takes.
-const maxAltText = 1000
+// What Slack takes: an image's alternative text, a file's title (kept to
+// one line), the comment shared with the files.
+const (
+	maxAltText = 1000
+	maxTitle   = 250
+	maxComment = 4000
+)
 
 // deliverWithCharts sends r without its charts, then shares them in the
 // DM of the reader it was sent to.
@@ -67,7 +72,7 @@ func (s *Sender) shareCharts(ctx context.Context, o Origin, user, key, title str
 		if err != nil {
 			return err
 		}
-		summaries = append(summaries, slack.FileSummary{ID: id, Title: c.Title})
+		summaries = append(summaries, slack.FileSummary{ID: id, Title: clipRunes(c.Title, maxTitle)})
 	}
 	if key != "" && s.begun(ctx, o.TeamID, key+":charts") {
 		s.log.Info("trend charts already shared, not sharing them again", "tenant", tenantOf(o.TeamID), "user_id", user, "event_id", o.EventID)
@@ -91,7 +96,7 @@ func chartComment(title string, charts []bot.Chart) string {
 	for _, c := range charts {
 		lines = append(lines, c.Alt)
 	}
-	return clipRunes(strings.Join(lines, "\n"), 4000)
+	return clipRunes(strings.Join(lines, "\n"), maxComment)
 }
 
 // clipRunes cuts s to n runes, marking the cut.

@@ -220,3 +220,36 @@ func TestChartsNeverToChannel(t *testing.T) {
 		t.Errorf("messages %+v", msgs)
 	}
 }
+
+// TestChartsLongTexts: a goal named in 2,500 characters still shares,
+// its title, alt text and comment cut to what Slack takes.
+func TestChartsLongTexts(t *testing.T) {
+	o := newOutbound(t, nil, nil)
+	r := chartReply()
+	long := strings.Repeat("季度销售额", 500)
+	for i, b := range r.Message.Blocks {
+		if c, ok := b.(bot.Chart); ok {
+			c.Title, c.Alt = long, long
+			r.Message.Blocks[i] = c
+		}
+	}
+	r.To = "U3"
+	if _, err := o.snd.Send(outCtx, slacktest.TeamID, r); err != nil {
+		t.Fatal(err)
+	}
+	files := sharedFiles(o)
+	if len(files) != 2 {
+		t.Fatalf("%d files shared", len(files))
+	}
+	for _, f := range files {
+		if n := len([]rune(f.Title)); n > maxTitle || n < 100 {
+			t.Errorf("title of %d runes", n)
+		}
+		if n := len([]rune(f.Alt)); n > maxAltText {
+			t.Errorf("alt text of %d runes", n)
+		}
+		if n := len([]rune(f.Comment)); n > maxComment {
+			t.Errorf("comment of %d runes", n)
+		}
+	}
+}
