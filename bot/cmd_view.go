@@ -102,7 +102,7 @@ func (e *Engine) planRecords(ctx context.Context, r *request, p *Plan) ([]Block,
 	if len(coaching) > 0 {
 		out = append(out, Text{Body: "**" + r.tr("field.notes") + "**\n" + strings.Join(coaching, "\n")})
 	}
-	// The trend charts come first, under the goals' bars.
+	// The trend charts come first, after the plan's tables.
 	return append(e.trendBlocks(r, p, ups, adjs), out...), nil
 }
 
