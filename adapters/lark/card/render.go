@@ -26,6 +26,9 @@ const (
 type Options struct {
 	// Locale is the reader's language, for the few words the renderer adds.
 	Locale bot.Locale
+	// noBars leaves the progress-bar charts out, noCharts every chart:
+	// a card that was too large with them (fitCharts).
+	noBars, noCharts bool
 	// Private marks personal plan content: the card cannot be forwarded
 	// (config "enable_forward": false; see config). Forwarded cards never
 	// accept clicks either way.
@@ -36,9 +39,6 @@ type Options struct {
 	// Errors, on a form shown again after a bad submission, maps input
 	// names to problems shown under each input (bot.Reply.Errors).
 	Errors map[string]string
-	// noBars leaves the progress-bar charts out, noCharts every chart:
-	// a card that was too large with them (fitCharts).
-	noBars, noCharts bool
 }
 
 // Render is m as a Feishu card JSON 2.0 object, ready to marshal as the
