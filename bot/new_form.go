@@ -155,6 +155,9 @@ func (f *formReader) problem(sfx string, no int) (Problem, Goal, bool) {
 // actCreate takes the submitted new-plan form: every input is checked and
 // all problems are reported at once; nothing is stored unless all are right.
 func (e *Engine) actCreate(ctx context.Context, r *request, in *ActionInput) ([]Reply, error) {
+	if in.Values == nil { // opened again, e.g. to turn a page
+		return e.cmdNew(ctx, r, []string{"form"})
+	}
 	f := &formReader{r: r, v: in.Values}
 	v := in.Values
 	typ, ok := parseType(v["type"])
