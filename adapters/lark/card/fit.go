@@ -17,7 +17,7 @@ import (
 func fit(m bot.Message, o Options) map[string]any {
 	try := func(m bot.Message) (map[string]any, bool) {
 		card := build(withNote(m, o), o)
-		return card, SentSize(card) <= MaxBytes
+		return card, fits(card)
 	}
 	longest := minClip
 	for _, s := range texts(m.Blocks) {

@@ -17,6 +17,7 @@ const (
 	maxTitle   = 100  // header title runes
 	maxSummary = 60   // chat-list preview runes
 	maxShort   = 100  // button texts and placeholders
+	maxLabel   = 200  // a form input's label
 	maxDefault = 1000 // an input's max_length, so also its longest default
 	minClip    = 40   // text is never shortened below this many runes
 	maxCharts  = 5    // charts per card, as the chart component asks
@@ -36,14 +37,23 @@ type Options struct {
 	// Errors, on a form shown again after a bad submission, maps input
 	// names to problems shown under each input (bot.Reply.Errors).
 	Errors map[string]string
+
+	// pages are the pages shown of forms too large for a card, by the
+	// form's place among the message's forms (1 for the first); see
+	// paginate.
+	pages map[int]formPage
 }
 
 // Render is m as a Feishu card JSON 2.0 object, ready to marshal as the
 // content of an interactive message or a callback's card.data. A message
 // too large for a card has its long texts shortened, and then its last
-// display blocks dropped, with a note saying so (see fit).
+// display blocks dropped, with a note saying so (see fit). A form too
+// large for a card shows one page of its inputs, with previous and next
+// buttons that keep every value entered (see paginate). Either way the card
+// holds at most MaxComponents components and MaxBytes as sent.
 func Render(m bot.Message, o Options) map[string]any {
-	if card := build(m, o); SentSize(card) <= MaxBytes {
+	m, o = paginate(m, o)
+	if card := build(m, o); fits(card) {
 		return card
 	}
 	return fit(m, o)
