@@ -115,9 +115,24 @@ func SentSize(card map[string]any) int {
 	if err != nil {
 		return 0
 	}
-	s, err := json.Marshal(string(b))
-	if err != nil {
-		return 0
+	return quotedLen(b)
+}
+
+// quotedLen is the length of b as a JSON string, as encoding/json writes
+// it: quotes, \" and \\, \n-style and \u00XX control characters,
+// \u003c for <, > and &, \u2028 and \u2029. It is what json.Marshal of
+// string(b) measures, without writing it (b is valid UTF-8 JSON).
+func quotedLen(b []byte) int {
+	n := len(b) + 2
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
+			n++
+		case c < 0x20 || c == '<' || c == '>' || c == '&':
+			n += 5
+		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xA8 || b[i+2] == 0xA9):
+			n += 3 // the 3 bytes of U+2028 or U+2029 become 6
+		}
 	}
-	return len(s)
+	return n
 }
