@@ -17,10 +17,11 @@ const (
 )
 
 // Count limits of one plan (README, "Limits"): enough for any plan the
-// seed's tables describe, few enough that every card, form and modal of the
-// plan fits the platforms' limits (Feishu 200 components and 30 KB, Slack
-// 100 blocks a modal and 50 a message) without paging. Core problems are
-// capped by maxProblems (problem.go).
+// seed's tables describe, few enough that its forms fit one Feishu card
+// and one Slack modal and its cards stay readable. The renderers still fit
+// larger plans, stored before these limits, to each platform (shortened
+// cards, paged forms, split messages). Core problems are capped by
+// maxProblems (problem.go).
 const (
 	maxGoals   = 10 // goals of a plan
 	maxActions = 20 // actions of a plan
