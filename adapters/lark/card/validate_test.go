@@ -17,9 +17,10 @@ import (
 // input limit and one far past them.
 const extremeCorpus = "../../../bot/testdata/extreme_replies.json.gz"
 
-// maxDepth bounds how deep containers nest. Feishu nests columns in
-// columns only a few levels deep; the renderer never goes past form →
-// column_set → column → element, and this holds it there with room.
+// maxDepth bounds how deep components nest: "分栏组件最多支持嵌套五层组件"
+// (column_set, card JSON 2.0,
+// https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-components/containers/column-set).
+// The renderer never goes past form → column_set → column → element.
 const maxDepth = 5
 
 // validate holds a card to what Feishu takes: at most 200 components,
