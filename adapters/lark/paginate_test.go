@@ -153,3 +153,39 @@ func TestHugeFormIsSentAndPlainCardRefused(t *testing.T) {
 		t.Errorf("a card of 303 components: %v, code %d %q", err, resp.Code, resp.Msg)
 	}
 }
+
+// TestLongCardGoesAsSeveral: a plan card of 20 long actions reaches the
+// fake as a few cards, none shortened, in order; sent again under the same
+// key, none is sent twice.
+func TestLongCardGoesAsSeveral(t *testing.T) {
+	s := larktest.NewServer(t)
+	m := bot.Message{Title: "绩效改进计划 #12"}
+	for i := range 20 {
+		m.Blocks = append(m.Blocks, bot.Fields{{Label: "行动 " + strconv.Itoa(i+1), Value: strings.Repeat("每周五17:00前更新拜访记录", 35)},
+			{Label: "资源", Value: strings.Repeat("CRM 与导师辅导", 50)}})
+	}
+	r := bot.Reply{To: "ou_emp", Private: true, Key: "plan-12-card", Message: m}
+	snd := outSender(s)
+	for range 2 {
+		if _, err := snd.Send(context.Background(), "tk", r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs := s.Messages()
+	if len(msgs) < 2 {
+		t.Fatalf("%d cards, want the plan over several", len(msgs))
+	}
+	var all strings.Builder
+	for _, msg := range msgs {
+		raw, _ := json.Marshal(msg.Card)
+		if strings.Contains(string(raw), "已截断") {
+			t.Error("a part was shortened")
+		}
+		all.Write(raw)
+	}
+	for i := range 20 {
+		if !strings.Contains(all.String(), "行动 "+strconv.Itoa(i+1)+"**") {
+			t.Errorf("action %d is in no card", i+1)
+		}
+	}
+}

@@ -125,7 +125,7 @@ func readCorpus(t *testing.T) map[string][]bot.Reply {
 
 // TestExtremePlansFitFeishu renders every card and form the engine makes
 // for the largest plans, in both languages, with and without buttons:
-// every card fits; every form, walked page by page, shows each input on
+// every card fits, whole or split into at most maxParts; every form, walked page by page, shows each input on
 // some page and submits every value typed.
 func TestExtremePlansFitFeishu(t *testing.T) {
 	for kind, replies := range readCorpus(t) {
@@ -134,6 +134,16 @@ func TestExtremePlansFitFeishu(t *testing.T) {
 				for _, interactive := range []bool{true, false} {
 					o := Options{Locale: l, Interactive: interactive, Private: r.Private}
 					validate(t, kind, Render(r.Message, o))
+					if l != bot.LocaleZH {
+						continue // the split is the same in English, and slow to repeat
+					}
+					parts := Split(r.Message, o)
+					if len(parts) > maxParts {
+						t.Errorf("%s: %d cards", kind, len(parts))
+					}
+					for _, p := range parts {
+						validate(t, kind+" (part)", Render(p, o))
+					}
 				}
 				for _, b := range r.Message.Blocks {
 					if f, ok := b.(bot.Form); ok {
