@@ -22,22 +22,22 @@ import (
 // create sends r, a reply to the event o, to t as a new card and returns
 // the message id. A reply too long for one card goes as several in order
 // (card.Split), each with its own uuid derived from uuid, so a retry sends
-// none twice; the id is the first's.
+// none twice; the id is the last card's, which holds the buttons and forms
+// of a reply that ends with them (as the engine's do), so an update of the
+// message by its id finds them.
 func (s *Sender) create(ctx context.Context, o Origin, t target, r bot.Reply, uuid string) (string, error) {
 	l := s.localeOf(ctx, o.TenantKey, t)
-	var first string
+	var last string
 	for i, m := range card.Split(r.Message, cardOptions(o, r, l)) {
 		part := r
 		part.Message = m
 		id, err := s.createOne(ctx, o, t, part, l, partUUID(uuid, i))
 		if err != nil {
-			return first, err
+			return "", err
 		}
-		if i == 0 {
-			first = id
-		}
+		last = id
 	}
-	return first, nil
+	return last, nil
 }
 
 // partUUID is the uuid of the i-th card of a reply sent as several: the
