@@ -146,7 +146,7 @@ func (s *Sender) deliver(ctx context.Context, o Origin, r bot.Reply, key string)
 	if err != nil || len(m.more) == 0 {
 		return ts, err
 	}
-	return ts, s.deliverMore(ctx, o, w, key, m)
+	return s.deliverMore(ctx, o, w, key, m)
 }
 
 // deliverOne sends m (its first message) where w says.

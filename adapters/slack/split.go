@@ -9,8 +9,11 @@ import (
 // deliverMore sends the messages a reply too long for one goes on in,
 // after its first went where w says: each a new message in the same place
 // (an updated message's channel, the same user's ephemeral view or DM),
-// keyed by the reply's key and its place, so a retry sends none twice.
-func (s *Sender) deliverMore(ctx context.Context, o Origin, w where, key string, m rendered) error {
+// keyed by the reply's key and its place, so a retry sends none twice. It
+// returns the last message's ts: the one holding the reply's buttons when
+// it ends with them, as the engine's do.
+func (s *Sender) deliverMore(ctx context.Context, o Origin, w where, key string, m rendered) (string, error) {
+	var ts string
 	for i, blocks := range m.more {
 		part := rendered{blocks: blocks, text: m.text}
 		k := ""
@@ -20,17 +23,17 @@ func (s *Sender) deliverMore(ctx context.Context, o Origin, w where, key string,
 		var err error
 		switch {
 		case w.kind == viaEphemeral:
-			if _, err = s.ephemeral(ctx, o.TeamID, w.channel, w.user, part); err != nil && fallsBackToDM(err) {
-				_, err = s.postDM(ctx, o, w.user, k, part)
+			if ts, err = s.ephemeral(ctx, o.TeamID, w.channel, w.user, part); err != nil && fallsBackToDM(err) {
+				ts, err = s.postDM(ctx, o, w.user, k, part)
 			}
 		case w.channel == "":
-			_, err = s.postDM(ctx, o, w.user, k, part)
+			ts, err = s.postDM(ctx, o, w.user, k, part)
 		default:
-			_, err = s.post(ctx, o.TeamID, w.channel, k, part)
+			ts, err = s.post(ctx, o.TeamID, w.channel, k, part)
 		}
 		if err != nil {
-			return fmt.Errorf("message %d of %d: %w", i+2, len(m.more)+1, err)
+			return "", fmt.Errorf("message %d of %d: %w", i+2, len(m.more)+1, err)
 		}
 	}
-	return nil
+	return ts, nil
 }
