@@ -62,6 +62,9 @@ func (e *Engine) cmdAction(ctx context.Context, r *request, args []string) ([]Re
 		}
 		return replies, err
 	}
+	if err := checkRoom("action_what", "err.too_many_actions", len(p.Actions), maxActions); err != nil {
+		return nil, err
+	}
 	a.No = nextActionNo(p)
 	p.Actions = append(p.Actions, a)
 	replies, err := e.edited(ctx, r, p, role, "plan.action_add", "", strconv.Itoa(a.No))

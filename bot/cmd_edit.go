@@ -95,6 +95,9 @@ func (e *Engine) cmdCause(ctx context.Context, r *request, args []string) ([]Rep
 		pr.Causes = append(pr.Causes[:k-1], pr.Causes[k:]...)
 		return e.edited(ctx, r, p, role, "plan.cause_remove", old, "")
 	}
+	if err := checkRoom("cause_text", "err.too_many_causes", len(pr.Causes), maxCauses); err != nil {
+		return nil, err
+	}
 	pr.Causes = append(pr.Causes, c)
 	return e.edited(ctx, r, p, role, "plan.cause_add", "", string(c.Dimension))
 }
@@ -184,6 +187,9 @@ func (e *Engine) cmdGoal(ctx context.Context, r *request, args []string) ([]Repl
 		*old = g
 		entries = append(entries, r.audit(p, role, "plan.goal_edit", before, goalSpec(g), "#"+itoa(g.No)))
 	default:
+		if err := checkRoom("goal_metric", "err.too_many_goals", len(p.Goals), maxGoals); err != nil {
+			return nil, err
+		}
 		g.No = nextGoalNo(p)
 		p.Goals = append(p.Goals, g)
 		entries = append(entries, r.audit(p, role, "plan.goal_add", "", goalSpec(g), "#"+itoa(g.No)))

@@ -125,6 +125,10 @@ func (e *Engine) run(ctx context.Context, r *request) ([]Reply, string, error) {
 		if !ok {
 			return nil, "unknown_action", Errorf(EINVALID, "err.unknown_action")
 		}
+		if _, ok := cmd.Action.Args[ArgPage]; ok {
+			replies, err := e.turnPage(ctx, r, h, cmd.Action)
+			return replies, "page", err
+		}
 		replies, err := h(e, ctx, r, cmd.Action)
 		return replies, cmd.Action.ID, err
 	}

@@ -251,6 +251,9 @@ func (e *Engine) applyStep(ctx context.Context, r *request, p *Plan, g *guide, w
 		if err != nil {
 			return "", "", err
 		}
+		if err := checkRoom("cause_text", "err.too_many_causes", len(pr.Causes), maxCauses); err != nil {
+			return "", "", err
+		}
 		pr.Causes = append(pr.Causes, c)
 		return stepCause, r.tr("guide.ok_cause", len(pr.Causes)), nil
 	case stepGoal:
@@ -262,6 +265,9 @@ func (e *Engine) applyStep(ctx context.Context, r *request, p *Plan, g *guide, w
 		}
 		gl, err := parseGoal(words, r.now, r.tz)
 		if err != nil {
+			return "", "", err
+		}
+		if err := checkRoom("goal_metric", "err.too_many_goals", len(p.Goals), maxGoals); err != nil {
 			return "", "", err
 		}
 		gl.No, gl.Problem = nextGoalNo(p), cur
@@ -285,6 +291,9 @@ func (e *Engine) applyStep(ctx context.Context, r *request, p *Plan, g *guide, w
 			return "", "", err
 		}
 		if err := e.checkOwner(ctx, p, a); err != nil {
+			return "", "", err
+		}
+		if err := checkRoom("action_what", "err.too_many_actions", len(p.Actions), maxActions); err != nil {
 			return "", "", err
 		}
 		a.No = nextActionNo(p)

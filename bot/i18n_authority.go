@@ -65,7 +65,7 @@ var msgAuthority = map[string]msg{
 	"err.adjust_pending":     {"该目标已有待确认的调整 #%d（%s），请先处理它。", "Adjustment #%d of this goal (%s) is still pending; decide it first."},
 	"err.goal_after_end":     {"目标截止日期 %s 晚于计划结束日期 %s。请提前截止日期，或先延长计划。", "The goal's deadline %s is after the plan's end %s. Bring it forward, or extend the plan first."},
 	"err.value_expected":     {"「%s」不是「%s」的数值。请写数字，例如 45万、4.5 或 80%%。", "\"%s\" is not a value for \"%s\". Write a number such as 450000, 4.5 or 80%%."},
-	"err.too_long":           {"内容太长（%d 字），最多 %d 字。", "That is too long (%d characters); the limit is %d."},
+	"err.too_long":           {"「%s」太长（%d 字），最多 %d 字。", "%s is too long (%d characters); the limit is %d."},
 	"err.invisible":          {"消息里有不可见字符（零宽字符或方向控制符），我没有执行。请重新输入命令。", "The message holds invisible characters (zero-width or direction marks), so I did nothing. Please type the command again."},
 	"err.reports_format":     {"用法：汇报 @员工 @经理，或「汇报 @员工 无」清除。", "Usage: reports @employee @manager, or \"reports @employee none\" to clear."},
 	"err.reports_directory":  {"%s 的经理由%[3]s决定（目前是 %[2]s），请在那里修改。", "%s's manager comes from %[3]s (now %[2]s); change it there."},

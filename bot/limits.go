@@ -16,11 +16,39 @@ const (
 	maxCommand = 4000 // a whole message
 )
 
-// checkLength refuses text longer than limit characters, naming the field.
+// Count limits of one plan (README, "Limits"): enough for any plan the
+// seed's tables describe, few enough that its forms fit one Feishu card
+// and one Slack modal and its cards stay readable. The renderers still fit
+// larger plans, stored before these limits, to each platform (shortened
+// cards, paged forms, split messages). Core problems are capped by
+// maxProblems (problem.go).
+const (
+	maxGoals   = 10 // goals of a plan
+	maxActions = 20 // actions of a plan
+	maxCauses  = 5  // root causes of one core problem
+)
+
+// checkRoom refuses adding one more item to a list that already holds
+// limit, with key's message (its argument the limit) under input field.
+func checkRoom(field, key string, have, limit int) error {
+	if have >= limit {
+		return fieldErr(field, key, limit)
+	}
+	return nil
+}
+
+// label is a field's name in the reader's language, resolved when the
+// error is shown (T): "field_label.<name>", or the name itself when
+// there is no text for it.
+type label string
+
+// checkLength refuses text longer than limit characters, naming the field
+// in the reader's language.
 func checkLength(field, s string, limit int) error {
 	if n := utf8.RuneCountInString(s); n > limit {
-		return &Error{Code: EINVALID, Key: "err.too_long", Args: []any{n, limit},
-			Fields: []FieldError{{Name: field, Key: "err.too_long", Args: []any{n, limit}}}}
+		args := []any{label(field), n, limit}
+		return &Error{Code: EINVALID, Key: "err.too_long", Args: args,
+			Fields: []FieldError{{Name: field, Key: "err.too_long", Args: args}}}
 	}
 	return nil
 }

@@ -103,6 +103,14 @@ func (f *formReader) text(name string) string {
 	return strings.TrimSpace(f.v[name])
 }
 
+// length records a problem when input name is longer than limit.
+func (f *formReader) length(name, s string, limit int) {
+	var be *Error
+	if errors.As(checkLength(name, s, limit), &be) {
+		f.bad = append(f.bad, be.Fields...)
+	}
+}
+
 // add records err against input name when it is a user error.
 func (f *formReader) add(name string, err error) {
 	var be *Error
@@ -129,12 +137,14 @@ func (f *formReader) problem(sfx string, no int) (Problem, Goal, bool) {
 		f.fail("cause_dim"+sfx, "err.cause_dimension", v["cause_dim"+sfx])
 	}
 	gap := Gap{Metric: f.text("gap_metric" + sfx), Target: f.num("gap_target" + sfx), Actual: f.num("gap_actual" + sfx), Unit: v["gap_unit"+sfx]}
-	if err := checkNames(gap.Metric, gap.Unit); err != nil {
-		f.add("gap_metric"+sfx, err)
-	}
 	pr := Problem{No: no, Priority: no, Gap: gap, Causes: []RootCause{{Dimension: dim, Text: f.text("cause_text" + sfx)}}}
 	goal := Goal{No: no, Problem: no, Metric: f.text("goal_metric" + sfx), Baseline: f.num("goal_baseline" + sfx), Target: f.num("goal_target" + sfx),
 		Unit: v["goal_unit"+sfx], Deadline: DateOnly(f.date("goal_deadline"+sfx, true))}
+	f.length("gap_metric"+sfx, gap.Metric, maxName)
+	f.length("gap_unit"+sfx, gap.Unit, maxName)
+	f.length("cause_text"+sfx, pr.Causes[0].Text, maxReason)
+	f.length("goal_metric"+sfx, goal.Metric, maxName)
+	f.length("goal_unit"+sfx, goal.Unit, maxName)
 	if goal.Baseline == goal.Target && v["goal_target"+sfx] != "" {
 		f.fail("goal_target"+sfx, "err.goal_same")
 	}
@@ -145,6 +155,9 @@ func (f *formReader) problem(sfx string, no int) (Problem, Goal, bool) {
 // actCreate takes the submitted new-plan form: every input is checked and
 // all problems are reported at once; nothing is stored unless all are right.
 func (e *Engine) actCreate(ctx context.Context, r *request, in *ActionInput) ([]Reply, error) {
+	if in.Values == nil { // opened again, e.g. to turn a page
+		return e.cmdNew(ctx, r, []string{"form"})
+	}
 	f := &formReader{r: r, v: in.Values}
 	v := in.Values
 	typ, ok := parseType(v["type"])

@@ -2,8 +2,11 @@ package lark
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	larkcore "github.com/larksuite/oapi-sdk-go/v3/core"
 	larkim "github.com/larksuite/oapi-sdk-go/v3/service/im/v1"
@@ -17,9 +20,39 @@ import (
 // Each goes through call: rate-limit buckets, timeout, retries.
 
 // create sends r, a reply to the event o, to t as a new card and returns
-// the message id.
+// the message id. A reply too long for one card goes as several in order
+// (card.Split), each with its own uuid derived from uuid, so a retry sends
+// none twice; the id is the last card's, which holds the buttons and forms
+// of a reply that ends with them (as the engine's do), so an update of the
+// message by its id finds them.
 func (s *Sender) create(ctx context.Context, o Origin, t target, r bot.Reply, uuid string) (string, error) {
-	_, content, err := render(o, r, s.localeOf(ctx, o.TenantKey, t))
+	l := s.localeOf(ctx, o.TenantKey, t)
+	var last string
+	for i, m := range card.Split(r.Message, cardOptions(o, r, l)) {
+		part := r
+		part.Message = m
+		id, err := s.createOne(ctx, o, t, part, l, partUUID(uuid, i))
+		if err != nil {
+			return "", err
+		}
+		last = id
+	}
+	return last, nil
+}
+
+// partUUID is the uuid of the i-th card of a reply sent as several: the
+// reply's own for the first, one derived from it for the others.
+func partUUID(uuid string, i int) string {
+	if uuid == "" || i == 0 {
+		return uuid
+	}
+	sum := sha256.Sum256([]byte(uuid + "#" + strconv.Itoa(i)))
+	return hex.EncodeToString(sum[:])[:len(uuid)]
+}
+
+// createOne sends r to t as one new card for a reader of locale l.
+func (s *Sender) createOne(ctx context.Context, o Origin, t target, r bot.Reply, l bot.Locale, uuid string) (string, error) {
+	_, content, err := render(o, r, l)
 	if err != nil {
 		return "", fmt.Errorf("send: %w", err)
 	}

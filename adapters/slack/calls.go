@@ -20,6 +20,9 @@ import (
 type rendered struct {
 	blocks []slack.Block
 	text   string // top-level text: push notifications, lock screens, old clients
+	// more are the messages that go on after this one, for a reply too
+	// long for one (blockkit.Messages); each is sent with the same text.
+	more [][]slack.Block
 }
 
 // render is r in the language of reader ("" for the workspace default).
@@ -27,8 +30,8 @@ type rendered struct {
 // message: it shows on lock screens and in push notifications.
 func (s *Sender) render(ctx context.Context, team string, r bot.Reply, reader string) rendered {
 	l := s.localeOf(ctx, team, reader)
-	m := rendered{blocks: blockkit.Render(r.Message, blockkit.Options{Locale: l, Interactive: true}),
-		text: blockkit.Text(r.Message)}
+	parts := blockkit.Messages(r.Message, blockkit.Options{Locale: l, Interactive: true})
+	m := rendered{blocks: parts[0], more: parts[1:], text: blockkit.Text(r.Message)}
 	if r.Private || m.text == "" {
 		m.text = privateNotice(l)
 	}

@@ -145,6 +145,15 @@ func (s *Sender) deliver(ctx context.Context, o Origin, r bot.Reply, key string)
 		return "", err
 	}
 	m := s.render(ctx, o.TeamID, r, w.reader)
+	ts, err := s.deliverOne(ctx, o, w, key, m)
+	if err != nil || len(m.more) == 0 {
+		return ts, err
+	}
+	return s.deliverMore(ctx, o, w, key, m)
+}
+
+// deliverOne sends m (its first message) where w says.
+func (s *Sender) deliverOne(ctx context.Context, o Origin, w where, key string, m rendered) (string, error) {
 	switch w.kind {
 	case viaUpdate:
 		return w.ts, s.update(ctx, o.TeamID, w.channel, w.ts, m)

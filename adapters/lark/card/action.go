@@ -33,7 +33,8 @@ func ActionValue(ref bot.ActionRef, form bool) map[string]any {
 }
 
 // ParseAction reads a callback's value and form values back into the
-// engine's action input. Form values are normalised: a date picker's
+// engine's action input; a paged form's values of its other pages come
+// from the value (see paginate). Form values are normalised: a date picker's
 // "2026-12-03 +0800" becomes "2026-12-03", a person picker's list its first
 // open_id, numbers their text.
 func ParseAction(value, formValue map[string]any) (*bot.ActionInput, error) {
@@ -53,6 +54,17 @@ func ParseAction(value, formValue map[string]any) (*bot.ActionInput, error) {
 	}
 	if f, _ := value[keyForm].(string); f == "1" || formValue != nil {
 		in.Values = map[string]string{}
+		// A page of a paged form carries the other pages' values; the
+		// page's own come in form_value.
+		if carry, ok := value[keyValues].(map[string]any); ok {
+			for k, v := range carry {
+				s, ok := v.(string)
+				if !ok {
+					return nil, fmt.Errorf("card callback: carried value %q is %T, not a string", k, v)
+				}
+				in.Values[k] = s
+			}
+		}
 		for k, v := range formValue {
 			in.Values[k] = formText(v)
 		}

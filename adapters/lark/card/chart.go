@@ -105,7 +105,7 @@ func fitCharts(m bot.Message, o Options) (map[string]any, bot.Message, Options, 
 			}
 		}
 		c.Blocks = append(c.Blocks, note)
-		if card := build(c, o); SentSize(card) <= MaxBytes {
+		if card := build(c, o); fits(card) {
 			return card, c, o, true
 		}
 	}

@@ -90,6 +90,10 @@ var phrases = map[string][2]string{ // zh, en
 	"ph.select":       {"请选择", "Choose one"},
 	"ph.user":         {"请选择人员", "Choose a person"},
 	"truncated":       {"内容过长，部分文字已截断。", "Some text was too long for a card and has been shortened."},
+	"part":            {"（续 %d）", "(part %d)"},
+	"page.prev":       {"上一页", "Previous"},
+	"page.next":       {"下一页", "Next"},
+	"page.of":         {"（第 %d–%d 项，共 %d 项）", "(items %d–%d of %d)"},
 }
 
 // phrase is key in locale l; anything but English reads Chinese, the

@@ -17,17 +17,21 @@ import (
 func fit(m bot.Message, o Options) map[string]any {
 	try := func(m bot.Message) (map[string]any, bool) {
 		card := build(withNote(m, o), o)
-		return card, SentSize(card) <= MaxBytes
+		return card, fits(card)
 	}
 	longest := minClip
 	for _, s := range texts(m.Blocks) {
 		longest = max(longest, utf8.RuneCountInString(s))
 	}
-	// The largest cap in [minClip, longest) whose card fits.
-	n := sort.Search(longest-minClip, func(i int) bool {
-		_, ok := try(capTexts(m, longest-1-i))
-		return ok
-	})
+	// The largest cap in [minClip, longest) whose card fits; none when even
+	// the shortest does not (too many components, not bytes).
+	n := longest - minClip
+	if _, ok := try(capTexts(m, minClip)); ok {
+		n = sort.Search(longest-minClip, func(i int) bool {
+			_, ok := try(capTexts(m, longest-1-i))
+			return ok
+		})
+	}
 	if n < longest-minClip {
 		card, _ := try(capTexts(m, longest-1-n))
 		return card

@@ -68,3 +68,15 @@ func TestSizeCountsTheEscapedContent(t *testing.T) {
 		t.Error("the card was not shortened, so the escaped size was never at stake")
 	}
 }
+
+// TestQuotedLenIsMarshal: SentSize counts exactly what json.Marshal of the
+// card's JSON as a string writes.
+func TestQuotedLenIsMarshal(t *testing.T) {
+	for _, s := range []string{"", "plain", `"q" \ </b> & \n`, "\u2028\u2029 客户😀", "\x01\x1f\t\r\b\f", strings.Repeat(`"<&>"`, 100)} {
+		b, _ := json.Marshal(map[string]any{"content": s, "x": []any{s, "\n"}})
+		want, _ := json.Marshal(string(b))
+		if got := quotedLen(b); got != len(want) {
+			t.Errorf("%q: %d, want %d", s, got, len(want))
+		}
+	}
+}

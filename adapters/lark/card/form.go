@@ -1,6 +1,7 @@
 package card
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -18,33 +19,62 @@ func form(f bot.Form, n int, o Options) element {
 	if n > 1 {
 		suffix = "_" + strconv.Itoa(n)
 	}
-	var els []element
-	if t := strings.TrimSpace(f.Title); t != "" {
-		els = append(els, element{"tag": "markdown", "content": "**" + escapeLines(t, false) + "**"})
+	pg, paged := o.pages[n]
+	inputs := f.Inputs
+	title := strings.TrimSpace(f.Title)
+	if paged {
+		inputs = inputs[pg.from:pg.to]
+		title = strings.TrimSpace(clip(title, maxTitle) + " " + pageLabel(o.Locale, pg))
 	}
-	for i, in := range f.Inputs {
+	var els []element
+	if title != "" {
+		els = append(els, element{"tag": "markdown", "content": "**" + escapeLines(clip(title, maxTitle+40), false) + "**"})
+	}
+	for i, in := range inputs {
 		if in.Name == "" {
 			in.Name = "field_" + strconv.Itoa(i+1) + suffix
 		}
 		els = append(els, input(in, o.Locale)...)
 		if msg := o.Errors[in.Name]; msg != "" {
 			els = append(els, element{"tag": "markdown", "text_size": "notation",
-				"content": "<font color='red'>" + escapeLines(strings.ReplaceAll(msg, "\n", " "), false) + "</font>"})
+				"content": "<font color='red'>" + escapeLines(clip(strings.ReplaceAll(msg, "\n", " "), maxLabel), false) + "</font>"})
 		}
 	}
 	label := f.Submit
 	if strings.TrimSpace(label) == "" {
 		label = phrase(o.Locale, "submit")
 	}
-	els = append(els, element{
-		"tag":              "button",
-		"name":             "submit" + suffix,
-		"text":             plain(label),
-		"type":             "primary",
-		"form_action_type": "submit",
-		"behaviors":        []element{{"type": "callback", "value": ActionValue(f.Action, true)}},
-	})
+	// Every button of a paged form submits it, so the values of its page
+	// come with the click; the value carries the others'.
+	submit := func(name, text, typ string, ref bot.ActionRef) element {
+		v := ActionValue(ref, true)
+		if paged {
+			v[keyValues] = pg.carry
+		}
+		return element{"tag": "button", "name": name + suffix, "text": plain(clip(text, maxShort)), "type": typ,
+			"form_action_type": "submit", "behaviors": []element{{"type": "callback", "value": v}}}
+	}
+	turn := func(spec string) bot.ActionRef {
+		ref := bot.ActionRef{ID: f.Action.ID, Args: map[string]string{bot.ArgPage: spec}}
+		for k, v := range f.Action.Args {
+			ref.Args[k] = v
+		}
+		return ref
+	}
+	if paged && pg.prev != "" {
+		els = append(els, submit("prev", phrase(o.Locale, "page.prev"), "default", turn(pg.prev)))
+	}
+	if paged && pg.next != "" {
+		els = append(els, submit("next", phrase(o.Locale, "page.next"), "primary", turn(pg.next)))
+	} else {
+		els = append(els, submit("submit", label, "primary", f.Action))
+	}
 	return element{"tag": "form", "name": "form" + suffix, "elements": els}
+}
+
+// pageLabel says which inputs a page of a form shows.
+func pageLabel(l bot.Locale, pg formPage) string {
+	return fmt.Sprintf(phrase(l, "page.of"), pg.from+1, pg.to, pg.total)
 }
 
 // input is one form input, preceded by a markdown label for the components
@@ -71,7 +101,7 @@ func input(in bot.Input, l bot.Locale) []element {
 		e["tag"] = "select_static"
 		opts := make([]element, len(in.Options))
 		for i, op := range in.Options {
-			opts[i] = element{"text": plain(op.Label), "value": op.Value}
+			opts[i] = element{"text": plain(clip(op.Label, maxShort)), "value": op.Value}
 			if op.Value == in.Value && in.Value != "" {
 				e["initial_option"] = in.Value
 			}
@@ -97,7 +127,7 @@ func input(in bot.Input, l bot.Locale) []element {
 	default: // text, textarea, number and any kind added later
 		e["tag"] = "input"
 		if in.Label != "" {
-			e["label"] = plain(in.Label)
+			e["label"] = plain(clip(in.Label, maxLabel))
 		}
 		if in.Value != "" {
 			e["default_value"] = clip(in.Value, maxDefault)
@@ -122,5 +152,5 @@ func input(in bot.Input, l bot.Locale) []element {
 	if in.Label == "" {
 		return []element{e}
 	}
-	return []element{{"tag": "markdown", "content": literal(in.Label)}, e}
+	return []element{{"tag": "markdown", "content": literal(clip(in.Label, maxLabel))}, e}
 }

@@ -17,6 +17,7 @@ const (
 	maxTitle   = 100  // header title runes
 	maxSummary = 60   // chat-list preview runes
 	maxShort   = 100  // button texts and placeholders
+	maxLabel   = 200  // a form input's label
 	maxDefault = 1000 // an input's max_length, so also its longest default
 	minClip    = 40   // text is never shortened below this many runes
 	maxCharts  = 5    // charts per card, as the chart component asks
@@ -39,14 +40,23 @@ type Options struct {
 	// Errors, on a form shown again after a bad submission, maps input
 	// names to problems shown under each input (bot.Reply.Errors).
 	Errors map[string]string
+
+	// pages are the pages shown of forms too large for a card, by the
+	// form's place among the message's forms (1 for the first); see
+	// paginate.
+	pages map[int]formPage
 }
 
 // Render is m as a Feishu card JSON 2.0 object, ready to marshal as the
 // content of an interactive message or a callback's card.data. A message
 // too large for a card has its long texts shortened, and then its last
-// display blocks dropped, with a note saying so (see fit).
+// display blocks dropped, with a note saying so (see fit). A form too
+// large for a card shows one page of its inputs, with previous and next
+// buttons that keep every value entered (see paginate). Either way the card
+// holds at most MaxComponents components and MaxBytes as sent.
 func Render(m bot.Message, o Options) map[string]any {
-	if card := build(m, o); SentSize(card) <= MaxBytes {
+	m, o = paginate(m, o)
+	if card := build(m, o); fits(card) {
 		return card
 	}
 	card, m, o, ok := fitCharts(m, o) // charts go first
@@ -121,9 +131,24 @@ func SentSize(card map[string]any) int {
 	if err != nil {
 		return 0
 	}
-	s, err := json.Marshal(string(b))
-	if err != nil {
-		return 0
+	return quotedLen(b)
+}
+
+// quotedLen is the length of b as a JSON string, as encoding/json writes
+// it: quotes, \" and \\, \n-style and \u00XX control characters,
+// \u003c for <, > and &, \u2028 and \u2029. It is what json.Marshal of
+// string(b) measures, without writing it (b is valid UTF-8 JSON).
+func quotedLen(b []byte) int {
+	n := len(b) + 2
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
+			n++
+		case c < 0x20 || c == '<' || c == '>' || c == '&':
+			n += 5
+		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xA8 || b[i+2] == 0xA9):
+			n += 3 // the 3 bytes of U+2028 or U+2029 become 6
+		}
 	}
-	return len(s)
+	return n
 }

@@ -19,7 +19,8 @@ const (
 	CodeFrequency        = 230020   // IM frequency limit (per message patch)
 	CodeTooLong          = 230025   // content over 30 KB (card) or 150 KB (text)
 	CodeTooOld           = 230031   // patched more than 14 days after sending
-	CodeCardInvalid      = 230099   // the card cannot be built (here: not schema 2.0)
+	CodeCardInvalid      = 230099   // the card cannot be built (not schema 2.0, too many components)
+	CodeElementLimit     = 300305   // the card's build error inside a 230099: over 200 components
 	CodeNoUserAuthority  = 41050    // contact: user unknown or outside the app's scope
 )
 

@@ -174,6 +174,10 @@ func parseCard(content string) (map[string]any, reply, bool) {
 	if problem := checkConfig(card["config"]); problem != "" {
 		return nil, fail(http.StatusBadRequest, CodeCardInvalid, "Failed to create card content, ext="+problem+"."), false
 	}
+	if n := Components(card); n > MaxComponents {
+		return nil, fail(http.StatusBadRequest, CodeCardInvalid, fmt.Sprintf(
+			"Failed to create card content, ext=ErrCode: %d; ErrMsg: element exceeds the limit; ErrorValue: %d elements; ", CodeElementLimit, n)), false
+	}
 	return card, reply{}, true
 }
 

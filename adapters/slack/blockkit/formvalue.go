@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -68,6 +69,10 @@ func FormValue(f bot.Form) (string, error) {
 		w.Inputs = append(w.Inputs, wi)
 	}
 	full, err := encode(w, maxInflated)
+	if errors.Is(err, ErrTooLong) {
+		// Too large even to compress: the click runs the action again.
+		return encode(wireForm{wireRef: w.wireRef, Again: true}, maxValue)
+	}
 	if err != nil {
 		return "", fmt.Errorf("form %s: %w", f.Action.ID, err)
 	}

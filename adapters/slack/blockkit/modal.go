@@ -1,6 +1,8 @@
 package blockkit
 
 import (
+	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +52,14 @@ type ModalOptions struct {
 // back by name (ParseSubmission) and errors land on the right input
 // (ErrorsResponse). A title longer than Slack's 24 characters is cut and
 // shown in full above the inputs.
+//
+// A form with more inputs than a modal's 100 blocks hold is shown a page
+// at a time, every input on some page: the page its bot.ArgPage asks for
+// ("from:K", the first without one) and a line saying which inputs it
+// holds. Its submit button reads "Next" and submits the page as a page
+// turn, carrying in private_metadata what was entered on the pages before
+// it; the engine answers with the form again, which replaces the modal on
+// the next page (response_action update). The last page submits the form.
 func Modal(f bot.Form, o ModalOptions) slack.ModalViewRequest {
 	title := oneLine(f.Title)
 	if title == "" {
@@ -59,22 +69,55 @@ func Modal(f bot.Form, o ModalOptions) slack.ModalViewRequest {
 	if length(title) > maxModalTitle {
 		blocks = append(blocks, slack.NewSectionBlock(markdown(clip("*"+escape(title)+"*", maxText)), nil, nil))
 	}
-	for i, in := range f.Inputs {
-		if len(blocks) == MaxViewBlocks {
-			break
+	inputs := append([]bot.Input(nil), f.Inputs...)
+	for i := range inputs {
+		if inputs[i].Name == "" {
+			inputs[i].Name = "field_" + strconv.Itoa(i+1)
 		}
-		if in.Name == "" {
-			in.Name = "field_" + strconv.Itoa(i+1)
-		}
-		blocks = append(blocks, input(in, o))
 	}
+	meta := Metadata{Action: f.Action}
+	if o.PrivateMetadata != "" {
+		if m, err := ParseMetadata(o.PrivateMetadata); err == nil {
+			meta = m
+		}
+	}
+	meta.Action = withoutPage(meta.Action)
 	submit := oneLine(f.Submit)
 	if submit == "" {
 		submit = phrase(o.Locale, "submit")
 	}
-	meta := o.PrivateMetadata
-	if meta == "" && f.Action.ID != "" {
-		meta, _ = MetadataValue(Metadata{Action: f.Action}) // too long: no routing, the submission is refused
+	from, to, line := 0, len(inputs), -1
+	if room := MaxViewBlocks - len(blocks); len(inputs) > room {
+		room-- // the line saying which inputs the page holds
+		if k, err := strconv.Atoi(strings.TrimPrefix(f.Action.Args[bot.ArgPage], "from:")); err == nil {
+			from = min(max(k, 0), len(inputs)-1)
+		}
+		to = min(from+room, len(inputs))
+		line = len(blocks)
+		blocks = append(blocks, context(escape(fmt.Sprintf(phrase(o.Locale, "page.of"), from+1, to, len(inputs)))))
+		meta.Values = map[string]string{}
+		for _, in := range inputs[:from] {
+			meta.Values[in.Name] = in.Value
+		}
+		if to < len(inputs) {
+			meta.Action.Args = maps.Clone(meta.Action.Args)
+			if meta.Action.Args == nil {
+				meta.Action.Args = map[string]string{}
+			}
+			meta.Action.Args[bot.ArgPage] = "from:" + strconv.Itoa(to)
+			submit = phrase(o.Locale, "page.next")
+		}
+	}
+	for _, in := range inputs[from:to] {
+		blocks = append(blocks, input(in, o))
+	}
+	private, err := MetadataValue(meta)
+	if err != nil && line >= 0 {
+		// Too much to carry: the form goes on without the earlier
+		// pages' values, and says so.
+		meta.Values = nil
+		private, _ = MetadataValue(meta)
+		blocks[line] = context(escape(fmt.Sprintf(phrase(o.Locale, "page.of"), from+1, to, len(inputs)) + " " + phrase(o.Locale, "page.lost")))
 	}
 	callback := o.CallbackID
 	if callback == "" {
@@ -86,9 +129,18 @@ func Modal(f bot.Form, o ModalOptions) slack.ModalViewRequest {
 		Blocks:          slack.Blocks{BlockSet: blocks},
 		Close:           plain(phrase(o.Locale, "cancel"), maxModalTitle),
 		Submit:          plain(submit, maxModalTitle),
-		PrivateMetadata: meta,
+		PrivateMetadata: private, // too long even alone: no routing, the submission is refused
 		CallbackID:      clip(callback, maxCallbackID),
 	}
+}
+
+// withoutPage is ref without bot.ArgPage.
+func withoutPage(ref bot.ActionRef) bot.ActionRef {
+	if _, ok := ref.Args[bot.ArgPage]; ok {
+		ref.Args = maps.Clone(ref.Args)
+		delete(ref.Args, bot.ArgPage)
+	}
+	return ref
 }
 
 // input is one input block; optional unless the engine requires it.

@@ -98,7 +98,7 @@ func (r *renderer) blocks(m bot.Message) []slack.Block {
 		switch b := b.(type) {
 		case bot.Text:
 			if strings.TrimSpace(b.Body) != "" {
-				out = append(out, slack.NewSectionBlock(markdown(clip(mrkdwn(b.Body), maxText)), nil, nil))
+				out = append(out, sections(mrkdwn(b.Body))...)
 			}
 		case bot.Fields:
 			out = append(out, fields(b)...)
@@ -168,6 +168,9 @@ var phrases = map[string][2]string{ // zh, en
 	"ph.select":     {"请选择", "Choose one"},
 	"ph.user":       {"请选择人员", "Choose a person"},
 	"truncated":     {"内容过长，部分内容未显示。", "This was too long for Slack; some of it is not shown."},
+	"page.of":       {"第 %d–%d 项，共 %d 项", "Items %d–%d of %d"},
+	"page.next":     {"下一页", "Next"},
+	"page.lost":     {"前几页填写的内容太多，无法带到这一页，请在提交后核对。", "What you entered on the earlier pages was too much to carry over; please check it after submitting."},
 }
 
 // phrase is key in locale l; anything but English reads Chinese, the

@@ -66,13 +66,20 @@ func dateTime(unix int64, tz *time.Location) string {
 
 // ParseView reads a submitted modal of ours back into the engine's action
 // input, with its routing: the action and arguments from private_metadata
-// and the values from the state.
+// and the values from the state, after those a paged form carries from its
+// earlier pages.
 func ParseView(v slack.View, tz *time.Location) (*bot.ActionInput, Metadata, error) {
 	m, err := ParseMetadata(v.PrivateMetadata)
 	if err != nil {
 		return nil, Metadata{}, fmt.Errorf("view %s: %w", v.CallbackID, err)
 	}
-	return &bot.ActionInput{ID: m.Action.ID, Args: m.Action.Args, Values: ParseSubmission(v.State, tz)}, m, nil
+	values := ParseSubmission(v.State, tz)
+	for k, val := range m.Values {
+		if _, ok := values[k]; !ok {
+			values[k] = val
+		}
+	}
+	return &bot.ActionInput{ID: m.Action.ID, Args: m.Action.Args, Values: values}, m, nil
 }
 
 // ErrorsResponse answers a view_submission whose values the engine

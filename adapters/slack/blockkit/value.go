@@ -94,13 +94,18 @@ type Metadata struct {
 	Action    bot.ActionRef
 	Channel   string
 	MessageTS string
+	// Values are what was entered on the earlier pages of a form too
+	// large for one modal (see Modal); ParseView adds them to the page's.
+	Values map[string]string
 }
 
 // wireMeta is Metadata as private_metadata holds it.
 type wireMeta struct {
 	wireRef
-	C string `json:"c,omitempty"`
-	M string `json:"m,omitempty"`
+	C string            `json:"c,omitempty"`
+	M string            `json:"m,omitempty"`
+	V map[string]string `json:"v,omitempty"`
+	Z string            `json:"z,omitempty"` // V packed, when plain it is too long
 }
 
 // maxMetadata is the length of a view's private_metadata.
@@ -112,7 +117,16 @@ func MetadataValue(m Metadata) (string, error) {
 	if m.Action.ID == "" {
 		return "", fmt.Errorf("modal metadata: %w: no action id", ErrNotOurs)
 	}
-	return encode(wireMeta{wireRef: wireRef{A: m.Action.ID, G: m.Action.Args}, C: m.Channel, M: m.MessageTS}, maxMetadata)
+	w := wireMeta{wireRef: wireRef{A: m.Action.ID, G: m.Action.Args}, C: m.Channel, M: m.MessageTS, V: m.Values}
+	s, err := encode(w, maxMetadata)
+	if err == nil || len(m.Values) == 0 {
+		return s, err
+	}
+	if w.Z, err = pack(m.Values); err != nil {
+		return "", err
+	}
+	w.V = nil
+	return encode(w, maxMetadata)
 }
 
 // ParseMetadata reads a submitted modal's private_metadata back.
@@ -124,7 +138,14 @@ func ParseMetadata(s string) (Metadata, error) {
 	if w.A == "" {
 		return Metadata{}, fmt.Errorf("parse modal metadata: %w", ErrNotOurs)
 	}
-	return Metadata{Action: bot.ActionRef{ID: w.A, Args: args(w.G)}, Channel: w.C, MessageTS: w.M}, nil
+	if w.Z != "" {
+		v, err := unpack(w.Z)
+		if err != nil {
+			return Metadata{}, fmt.Errorf("parse modal metadata: %w: %v", ErrNotOurs, err)
+		}
+		w.V = v
+	}
+	return Metadata{Action: bot.ActionRef{ID: w.A, Args: args(w.G)}, Channel: w.C, MessageTS: w.M, Values: w.V}, nil
 }
 
 // encode is v as compact JSON (no HTML escaping, which only lengthens it),

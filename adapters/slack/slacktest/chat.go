@@ -108,6 +108,9 @@ func content(in request) (text string, blocks json.RawMessage, meta *Metadata, r
 		if json.Unmarshal(raw, &list) != nil {
 			return "", nil, nil, fail("invalid_blocks"), false
 		}
+		if rep, valid := checkBlocks(raw, MaxMessageBlocks, "invalid_blocks", "/blocks"); !valid {
+			return "", nil, nil, rep, false
+		}
 		if len(list) > 0 {
 			blocks = raw
 		}

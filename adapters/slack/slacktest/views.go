@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // triggerLife is how long a trigger id can open a view.
@@ -122,6 +123,18 @@ func (s *Server) readView(in request, now time.Time) (View, map[string]any, repl
 		return View{}, nil, fail("invalid_arguments"), false
 	}
 	str := func(k string) string { v, _ := view[k].(string); return v }
+	var blocks struct {
+		Blocks json.RawMessage `json:"blocks"`
+	}
+	_ = json.Unmarshal(raw, &blocks)
+	if blocks.Blocks != nil {
+		if rep, valid := checkBlocks(blocks.Blocks, MaxViewBlocks, "invalid_arguments", "/view/blocks"); !valid {
+			return View{}, nil, rep, false
+		}
+	}
+	if utf8.RuneCountInString(str("private_metadata")) > maxMetadata {
+		return View{}, nil, refuse("invalid_arguments", fmt.Sprintf("must be less than %d characters", maxMetadata+1), "/view/private_metadata"), false
+	}
 	s.seq++
 	v := View{Type: str("type"), CallbackID: str("callback_id"), ExternalID: str("external_id"),
 		PrivateMetadata: str("private_metadata"), Hash: fmt.Sprintf("%d.%08d", now.Unix(), s.seq), JSON: raw, At: now}
