@@ -52,6 +52,9 @@ const (
 // The binary is built with link-time tuning (replicas_proc_test.go): the
 // fakes' ceilings and pipbot's buckets scaled by 20, leases of 20 s.
 func TestReplicas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts three pipbot processes for a minute or two")
+	}
 	redisURL := replicaEnv(t)
 	if os.Getenv(storagetest.EnvPostgres) == "" && os.Getenv(storagetest.EnvMySQL) == "" {
 		t.Skip("neither " + storagetest.EnvPostgres + " nor " + storagetest.EnvMySQL + " is set")
