@@ -92,17 +92,33 @@ func (r *replicaRig) fanOut() {
 	victim := r.procs[1]
 	host, _ := os.Hostname()
 	owner := fmt.Sprintf("%s-%d", host, victim.cmd.Process.Pid)
+	heldBy := fmt.Sprintf("FROM reminders WHERE status = 'pending' AND lease_owner = '%s'", owner)
 	var killedAt time.Time
 	var sentAtKill, heldAtKill int
+	deliveredUnmarked := map[string]int{} // by platform
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		perUser, _ := sent()
 		n := count(perUser)
-		if killedAt.IsZero() && n >= int(replicaKillAt*float64(want)) {
+		// The kill comes once a share is sent, at a moment the victim
+		// holds a batch in flight (or, failing that, at twice the share).
+		if killedAt.IsZero() && n >= int(replicaKillAt*float64(want)) &&
+			(r.count("SELECT count(*) "+heldBy) >= 10 || n >= int(2*replicaKillAt*float64(want))) {
 			victim.kill()
 			killedAt = time.Now()
 			sentAtKill = n
-			heldAtKill = r.count(fmt.Sprintf("SELECT count(*) FROM reminders WHERE status = 'pending' AND lease_owner = '%s'", owner))
+			// What it held: rows claimed and not marked, some of them
+			// delivered already (the resend must not show twice).
+			after, _ := sent()
+			held := r.strings("SELECT recipient " + heldBy)
+			heldAtKill = len(held)
+			for _, u := range held {
+				if after[u] > 0 && isLarkTo[u] {
+					deliveredUnmarked[bot.PlatformLark]++
+				} else if after[u] > 0 {
+					deliveredUnmarked[bot.PlatformSlack]++
+				}
+			}
 		}
 		pending := r.count("SELECT count(*) FROM reminders WHERE kind = 'plan_ending' AND status = 'pending'")
 		if !killedAt.IsZero() && pending == 0 && n >= want {
@@ -146,8 +162,8 @@ func (r *replicaRig) fanOut() {
 	}
 	t.Logf("%d due reminders (%d Feishu, %d Slack; planned in process in %v while the schedulers sent), sent by %d schedulers: %d messages at the fakes in %v",
 		want, replicaLarkDue, replicaSlackDue, planned.Round(time.Millisecond), replicaProcs, count(perUser), done.Sub(start).Round(time.Millisecond))
-	t.Logf("SIGKILL of %s after %d sent, holding %d claimed rows; the other two finished %v after the kill (leases of %v); %d rows sent on a later attempt",
-		victim.name, sentAtKill, heldAtKill, done.Sub(killedAt).Round(time.Millisecond), replicaLease, retried)
+	t.Logf("SIGKILL of %s after %d sent, holding %d claimed rows (delivered, not yet marked: %d Feishu, %d Slack); the other two finished %v after the kill (leases of %v); %d rows sent on a later attempt",
+		victim.name, sentAtKill, heldAtKill, deliveredUnmarked[bot.PlatformLark], deliveredUnmarked[bot.PlatformSlack], done.Sub(killedAt).Round(time.Millisecond), replicaLease, retried)
 	t.Logf("rows: %d sent, %d pending, %d missed, %d cancelled; lost %d, duplicated %d (Slack %d, Slack metadata keys posted twice %d); 429s: Feishu %d, Slack %d",
 		status[bot.ReminderSent], status[bot.ReminderPending], status[bot.ReminderMissed], status[bot.ReminderCancelled],
 		lost, doubled, doubledSlack, slackDupKeys, r.lark.Count429(), r.slack.Count429())

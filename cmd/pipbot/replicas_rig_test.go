@@ -243,6 +243,28 @@ func (r *replicaRig) count(query string, args ...any) int {
 	return n
 }
 
+// strings runs a query of one text column on the rig's database.
+func (r *replicaRig) strings(query string) []string {
+	r.t.Helper()
+	rows, err := r.sql.Query(query)
+	if err != nil {
+		r.t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			r.t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		r.t.Fatal(err)
+	}
+	return out
+}
+
 // replicaEnv skips the test unless PIPBOT_TEST_REDIS is set and returns it.
 func replicaEnv(t *testing.T) string {
 	t.Helper()

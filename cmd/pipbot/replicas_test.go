@@ -252,20 +252,11 @@ func (r *replicaRig) events() {
 	time.Sleep(time.Second)
 
 	effects := map[string]int{}
-	rows, err := r.sql.Query("SELECT text FROM plan_updates WHERE tenant IN " + tenants)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var text string
-		if err := rows.Scan(&text); err != nil {
-			t.Fatal(err)
-		}
+	for _, text := range r.strings("SELECT text FROM plan_updates WHERE tenant IN " + tenants) {
 		if tok := updateToken.FindString(text); tok != "" {
 			effects[tok]++
 		}
 	}
-	rows.Close()
 	audits := r.count("SELECT count(*) FROM audit_log WHERE tenant IN " + tenants + " AND action = 'plan.update'")
 	deliveries := r.count("SELECT count(*) FROM inbox")
 	byUser, apologies := repliesOf()
