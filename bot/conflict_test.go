@@ -39,3 +39,26 @@ func TestConflictRunsAgain(t *testing.T) {
 		})
 	}
 }
+
+// TestConflictWithTheSameEvent: when the change that won was this very
+// event, handled at once by another worker, the run that lost answers that
+// it took effect, and records nothing more.
+func TestConflictWithTheSameEvent(t *testing.T) {
+	w := newWorld(t)
+	inActive(w)
+	before, audits := len(w.store.updates), len(w.store.audit)
+	w.store.raced, w.store.racedEffect = 1, w.tenant+"|ev-1"
+	replies, err := w.once(emp, "ev-1", "更新 销售额 42万 本周拜访8家", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := text(replies); !strings.Contains(got, literal(emp.Locale, "done.already")) {
+		t.Errorf("reply %q, want done.already", got)
+	}
+	if n := len(w.store.updates) - before; n != 0 {
+		t.Errorf("%d updates stored, want 0", n)
+	}
+	if n := len(w.store.audit) - audits; n != 0 {
+		t.Errorf("%d audit entries, want 0", n)
+	}
+}

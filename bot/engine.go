@@ -136,9 +136,13 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (replies []Reply, err 
 	// one's read and its write, and nothing of this one was committed: it
 	// runs again on the plan as it is now, as the user would be asked to.
 	// Replicas and workers handle one person's messages at once, so two
-	// quick updates would otherwise lose one.
+	// quick updates would otherwise lose one. If the other was this very
+	// event (handled twice at once), its replies stand.
 	for try := 1; try < conflictTries && err != nil && ErrorCode(err) == ECONFLICT &&
 		(r == nil || !r.committed) && ctx.Err() == nil; try++ {
+		if again, ok, rerr := e.replay(ctx, cmd); rerr == nil && ok {
+			return again, nil
+		}
 		replies, name, r, err = e.dispatch(ctx, cmd)
 	}
 	code := Code("")

@@ -32,8 +32,11 @@ type memStore struct {
 	failReplies error             // when set, SaveEffectReplies fails (a crash right after the commit)
 	panicky     bool              // when set, ListPlans panics (to prove no panic reaches a user)
 	// raced is how many of the next transactions find every plan changed
-	// by another writer just before they begin (its version bumped).
-	raced int
+	// by another writer just before they begin (its version bumped);
+	// racedEffect, when set ("tenant|key"), is an event that writer
+	// committed (the same event, handled by another worker).
+	raced       int
+	racedEffect string
 }
 
 func newMemStore() *memStore {
@@ -341,6 +344,9 @@ func (s *memStore) InTx(ctx context.Context, fn func(tx bot.Store) error) error 
 		for id, p := range s.plans {
 			p.Version++
 			s.plans[id] = p
+		}
+		if s.racedEffect != "" {
+			s.effects[s.racedEffect] = nil
 		}
 	}
 	snap := s.snapshot()
