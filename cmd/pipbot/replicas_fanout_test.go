@@ -96,7 +96,7 @@ func (r *replicaRig) fanOut() {
 	var killedAt time.Time
 	var sentAtKill, heldAtKill int
 	deliveredUnmarked := map[string]int{} // by platform
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		perUser, _ := sent()
 		n := count(perUser)
@@ -125,7 +125,7 @@ func (r *replicaRig) fanOut() {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("after 2 minutes: %d of %d reminders sent, %d still pending (killed: %v)", n, want, pending, !killedAt.IsZero())
+			t.Fatalf("after 3 minutes: %d of %d reminders sent, %d still pending (killed: %v)", n, want, pending, !killedAt.IsZero())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -185,6 +185,7 @@ func (r *replicaRig) fanOut() {
 	if n := r.lark.Count429() + r.slack.Count429(); n != 0 {
 		t.Errorf("%d 429s from the fakes, want 0", n)
 	}
+	r.logErrors("fan-out")
 	if heldAtKill == 0 {
 		t.Logf("the killed replica held no claimed row at the kill; the takeover was not exercised this run")
 	}

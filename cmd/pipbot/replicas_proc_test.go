@@ -157,3 +157,15 @@ func (p *replicaProc) tail() string {
 	}
 	return string(b)
 }
+
+// errors are the lines the process logged at level ERROR so far.
+func (p *replicaProc) errors() []string {
+	b, _ := os.ReadFile(p.log)
+	var out []string
+	for line := range bytes.Lines(b) {
+		if bytes.Contains(line, []byte(`"level":"ERROR"`)) {
+			out = append(out, string(bytes.TrimSpace(line)))
+		}
+	}
+	return out
+}

@@ -45,6 +45,7 @@ type replicaRig struct {
 	tk       string // the Feishu tenant key
 	procs    []*replicaProc
 	numbers  map[string]int // plan numbers used so far, by tenant
+	logged   map[string]int // error lines of each replica logged so far
 	redis    *storage.Redis // the shared Redis, to warm the DM cache
 	dir      string
 	bin      string
@@ -59,7 +60,7 @@ func newReplicaRig(t *testing.T, bin, dsn, redisURL string) *replicaRig {
 		t.Fatal(err)
 	}
 	r := &replicaRig{t: t, run: fmt.Sprintf("%08d", n.Int64()), dsn: dsn, redisURL: redisURL,
-		numbers: map[string]int{}, dir: t.TempDir(), bin: bin}
+		numbers: map[string]int{}, logged: map[string]int{}, dir: t.TempDir(), bin: bin}
 	r.appID, r.tk = "cli_r"+r.run, "tk_r"+r.run
 	r.lark = larktest.NewServer(t, larktest.WithApp(r.appID, larktest.AppSecret), larktest.WithScale(replicaScale))
 	r.slack = slacktest.NewServer(t, slacktest.WithScale(replicaScale))
@@ -119,6 +120,23 @@ func (r *replicaRig) live() []*replicaProc {
 		}
 	}
 	return out
+}
+
+// logErrors logs how many ERROR lines each replica wrote since the last
+// call, and the first few: a loaded machine makes some (a recorded event
+// whose write missed its deadline is answered 500 and redelivered), and
+// they say why a figure is what it is.
+func (r *replicaRig) logErrors(part string) {
+	r.t.Helper()
+	for _, p := range r.procs {
+		all := p.errors()
+		lines := all[min(r.logged[p.name], len(all)):]
+		r.logged[p.name] = len(all)
+		if len(lines) == 0 {
+			continue
+		}
+		r.t.Logf("%s: %s logged %d errors, first: %.300s", part, p.name, len(lines), lines[0])
+	}
 }
 
 // Tenants of the rig.
