@@ -42,7 +42,8 @@ func (e *Engine) show(ctx context.Context, r *request, ref string) ([]Reply, err
 	return []Reply{r.reply(card)}, nil
 }
 
-// planRecords summarises updates, interviews, reviews, adjustments and notes.
+// planRecords summarises updates, interviews, reviews, adjustments and
+// notes, after the goals' weekly trend charts (trend.go).
 func (e *Engine) planRecords(ctx context.Context, r *request, p *Plan) ([]Block, error) {
 	var out []Block
 	ups, err := e.store.Updates(ctx, p.Tenant, p.ID)
@@ -101,7 +102,8 @@ func (e *Engine) planRecords(ctx context.Context, r *request, p *Plan) ([]Block,
 	if len(coaching) > 0 {
 		out = append(out, Text{Body: "**" + r.tr("field.notes") + "**\n" + strings.Join(coaching, "\n")})
 	}
-	return out, nil
+	// The trend charts come first, after the plan's tables.
+	return append(e.trendBlocks(r, p, ups, adjs), out...), nil
 }
 
 // noteLines splits the notes a reader may see: coaching notes (mentor,

@@ -34,6 +34,7 @@ type wireBlock struct {
 	Progress *Progress `json:"progress,omitempty"`
 	Buttons  []Button  `json:"buttons,omitempty"`
 	Form     *Form     `json:"form,omitempty"`
+	Chart    *Chart    `json:"chart,omitempty"`
 }
 
 // MarshalReplies encodes replies for keeping.
@@ -59,6 +60,8 @@ func MarshalReplies(replies []Reply) ([]byte, error) {
 				wb = wireBlock{Kind: "buttons", Buttons: b}
 			case Form:
 				wb = wireBlock{Kind: "form", Form: &b}
+			case Chart:
+				wb = wireBlock{Kind: "chart", Chart: &b}
 			default:
 				return nil, fmt.Errorf("encode replies: unknown block %T", b)
 			}
@@ -102,6 +105,11 @@ func UnmarshalReplies(raw []byte) ([]Reply, error) {
 					return nil, fmt.Errorf("decode replies: form without a value")
 				}
 				b = *wb.Form
+			case "chart":
+				if wb.Chart == nil {
+					return nil, fmt.Errorf("decode replies: chart without a value")
+				}
+				b = *wb.Chart
 			default:
 				return nil, fmt.Errorf("decode replies: unknown block kind %q", wb.Kind)
 			}

@@ -102,7 +102,7 @@ func (pl *Planner) factsOf(ctx context.Context, rs []bot.Reminder) (map[int64]ch
 		if err != nil {
 			return nil, err
 		}
-		latest, err := pl.src.LatestUpdates(ctx, tenant, ids)
+		latest, err := pl.src.LatestWeeks(ctx, tenant, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -119,7 +119,7 @@ func (pl *Planner) factsOf(ctx context.Context, rs []bot.Reminder) (map[int64]ch
 				out[r.ID] = checked{} // the plan is gone
 				continue
 			}
-			f := bot.ReminderFacts{Plan: p, LatestWeek: latest[p.ID].Week, Interviews: ivsOf[p.ID]}
+			f := bot.ReminderFacts{Plan: p, LatestWeek: latest[p.ID], Interviews: ivsOf[p.ID]}
 			out[r.ID] = checked{f: f, wanted: pl.stillPlanned(rn, r, f)}
 		}
 	}

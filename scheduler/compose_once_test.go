@@ -29,9 +29,9 @@ func (c *countingStore) PlansByIDs(ctx context.Context, tenant string, ids []int
 	return c.DB.PlansByIDs(ctx, tenant, ids)
 }
 
-func (c *countingStore) LatestUpdates(ctx context.Context, tenant string, ids []int64) (map[int64]bot.Update, error) {
+func (c *countingStore) LatestWeeks(ctx context.Context, tenant string, ids []int64) (map[int64]string, error) {
 	c.latest.Add(1)
-	return c.DB.LatestUpdates(ctx, tenant, ids)
+	return c.DB.LatestWeeks(ctx, tenant, ids)
 }
 
 // TestComposeLoadsOnce: sending due weekly reminders reads their plans and

@@ -34,7 +34,8 @@ type Source interface {
 	PlansByIDs(ctx context.Context, tenant string, ids []int64) ([]*bot.Plan, error)
 	ListPlans(ctx context.Context, tenant string, q bot.PlanQuery) ([]*bot.Plan, error)
 	InterviewsOfPlans(ctx context.Context, tenant string, planIDs []int64) ([]bot.Interview, error)
-	LatestUpdates(ctx context.Context, tenant string, planIDs []int64) (map[int64]bot.Update, error)
+	// LatestWeeks is the ISO week of each listed plan's latest update.
+	LatestWeeks(ctx context.Context, tenant string, planIDs []int64) (map[int64]string, error)
 	// PendingReminders lists the pending rows about subjects, to cancel
 	// those the planner no longer wants.
 	PendingReminders(ctx context.Context, tenant string, subjects []string) ([]bot.Reminder, error)
@@ -66,8 +67,8 @@ type PlannerOptions struct {
 	HR       []string       // configured HR users, "platform:id" (PIPBOT_HR)
 	Clock    Clock
 	Log      *slog.Logger
-	Horizon  time.Duration // how far ahead rows are created; 0: 21 days
-	PageSize int           // plans per page; 0: 500
+	Horizon  time.Duration // how far ahead rows are created; 0: 3 days (see NewPlanner)
+	PageSize int           // plans per page, and per write; 0: 2,000
 }
 
 // Planner turns plans, interviews and team chats into reminder rows, ahead
@@ -117,11 +118,15 @@ func NewPlanner(o PlannerOptions) (*Planner, error) {
 		pl.log = slog.New(slog.DiscardHandler)
 	}
 	pl.log = pl.log.With("component", "planner")
+	// Three days: a reminder's row exists two days or more before it is
+	// due (the window ends at a UTC midnight), and a pass that fails is
+	// retried ten minutes later, long before; short enough that a full pass over 100,000 plans writes about one row each,
+	// not ten, most of which updates would cancel again.
 	if pl.horizon <= 0 {
-		pl.horizon = 21 * 24 * time.Hour
+		pl.horizon = 3 * 24 * time.Hour
 	}
 	if pl.pageSize <= 0 {
-		pl.pageSize = 500
+		pl.pageSize = 2000
 	}
 	return pl, nil
 }

@@ -121,10 +121,10 @@ func (pl *Planner) facts(ctx context.Context, r bot.Reminder) (f bot.ReminderFac
 	if err := pl.load(ctx, rn, r.Tenant, involved([]*bot.Plan{p}, ivs), false); err != nil {
 		return f, false, err
 	}
-	latest, err := pl.src.LatestUpdates(ctx, r.Tenant, []int64{p.ID})
+	latest, err := pl.src.LatestWeeks(ctx, r.Tenant, []int64{p.ID})
 	if err != nil {
 		return f, false, fmt.Errorf("check reminder %d: %w", r.ID, err)
 	}
-	f = bot.ReminderFacts{Plan: p, LatestWeek: latest[p.ID].Week, Interviews: ivs}
+	f = bot.ReminderFacts{Plan: p, LatestWeek: latest[p.ID], Interviews: ivs}
 	return f, pl.stillPlanned(rn, r, f), nil
 }

@@ -32,8 +32,8 @@ type run struct {
 
 // tenantData is what a run has read of one tenant.
 type tenantData struct {
-	people map[string]bot.Person // by id; a stub for an id the directory lacks
-	hr     []string              // HR users, directory and configuration
+	zones  map[string]string // IANA zone of each person read, by id; "" for none or not in the directory
+	hr     []string          // HR users, directory and configuration
 	chats  []bot.TeamChat
 	loaded bool // chats read
 }
@@ -67,9 +67,9 @@ func (pl *Planner) load(ctx context.Context, rn *run, tenant string, ids []strin
 		if err != nil {
 			return fmt.Errorf("load HR of tenant %s: %w", tenant, err)
 		}
-		td = &tenantData{people: map[string]bot.Person{}}
+		td = &tenantData{zones: map[string]string{}}
 		for _, p := range hr {
-			td.people[p.ID] = p
+			td.zones[p.ID] = p.TZ
 			td.hr = append(td.hr, p.ID)
 		}
 		platform, _, _ := strings.Cut(tenant, ":")
@@ -85,8 +85,8 @@ func (pl *Planner) load(ctx context.Context, rn *run, tenant string, ids []strin
 	}
 	var missing []string
 	for _, id := range ids {
-		if _, ok := td.people[id]; !ok && id != "" {
-			td.people[id] = bot.Person{Tenant: tenant, ID: id}
+		if _, ok := td.zones[id]; !ok && id != "" {
+			td.zones[id] = ""
 			missing = append(missing, id)
 		}
 	}
@@ -96,7 +96,7 @@ func (pl *Planner) load(ctx context.Context, rn *run, tenant string, ids []strin
 			return fmt.Errorf("load people of tenant %s: %w", tenant, err)
 		}
 		for _, p := range people {
-			td.people[p.ID] = p
+			td.zones[p.ID] = p.TZ
 		}
 	}
 	if chats && !td.loaded {
@@ -112,7 +112,7 @@ func (pl *Planner) load(ctx context.Context, rn *run, tenant string, ids []strin
 // zone is where id lives: their own zone, else the tenant's, else the
 // service default.
 func (pl *Planner) zone(rn *run, tenant, id string) *time.Location {
-	if name := rn.tenants[tenant].people[id].TZ; name != "" {
+	if name := rn.tenants[tenant].zones[id]; name != "" {
 		if z, ok := rn.zones[name]; ok {
 			return z
 		}

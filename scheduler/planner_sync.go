@@ -72,15 +72,15 @@ func (pl *Planner) wantGroup(ctx context.Context, rn *run, tenant string, plans 
 	for _, iv := range ivs {
 		byPlan[iv.PlanID] = append(byPlan[iv.PlanID], iv)
 	}
-	latest := map[int64]bot.Update{}
+	latest := map[int64]string{}
 	if len(running) > 0 {
-		if latest, err = pl.src.LatestUpdates(ctx, tenant, running); err != nil {
+		if latest, err = pl.src.LatestWeeks(ctx, tenant, running); err != nil {
 			return nil, nil, fmt.Errorf("plan tenant %s: %w", tenant, err)
 		}
 	}
 	var want []bot.Reminder
 	for _, p := range plans {
-		want = append(want, pl.planRows(rn, p, byPlan[p.ID], latest[p.ID].Week)...)
+		want = append(want, pl.planRows(rn, p, byPlan[p.ID], latest[p.ID])...)
 	}
 	want = append(want, pl.summaryRows(rn, tenant, plans)...)
 	rn.plans += len(plans)

@@ -50,8 +50,10 @@ func newPlanWorld(t *testing.T, db *storage.DB, tenant string, rules scheduler.R
 		t.Fatal(err)
 	}
 	w.engine = bot.New(bot.Options{Store: db, Sessions: noSessions{}, Clock: w.clock.Now, Locale: bot.LocaleZH, TZ: tz})
+	// The worlds' tests look up to three weeks ahead of their clock; the
+	// default window, three days, is TestPlannerHorizon's.
 	w.planner, err = scheduler.NewPlanner(scheduler.PlannerOptions{Source: db, Reminders: db, Calendar: cal, Rules: book,
-		TZ: tz, Clock: w.clock.Now, Log: slog.New(slog.DiscardHandler)})
+		TZ: tz, Clock: w.clock.Now, Log: slog.New(slog.DiscardHandler), Horizon: 21 * 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,10 @@ func dialect(dsn string) (gorm.Dialector, string, error) {
 
 // sqliteDSN turns the part after "sqlite://" (a relative or absolute path,
 // ":memory:", optionally with driver parameters) into the driver's DSN with
-// WAL, a busy timeout, foreign keys and synchronous=NORMAL.
+// WAL, a busy timeout, foreign keys, synchronous=NORMAL and a 32 MiB page
+// cache (SQLite's own default, 2 MiB, held a fraction of the reminders'
+// indexes once a planning pass wrote 100,000 rows, and every insert read
+// its pages back from the file).
 func sqliteDSN(rest string) (string, error) {
 	path, query, _ := strings.Cut(rest, "?")
 	if path == "" {
@@ -61,6 +64,7 @@ func sqliteDSN(rest string) (string, error) {
 		"_pragma=" + url.QueryEscape("journal_mode(WAL)"),
 		"_pragma=" + url.QueryEscape("foreign_keys(1)"),
 		"_pragma=" + url.QueryEscape("synchronous(NORMAL)"),
+		"_pragma=" + url.QueryEscape("cache_size(-32768)"),
 		"_txlock=immediate",
 	}
 	if query != "" {

@@ -40,12 +40,17 @@ return {allowed, wait}`
 // Allow takes one token from the bucket named key, which holds up to burst
 // tokens and refills at rate per second, so that replicas together respect a
 // platform's rate limit. When refused, wait is how long until a token is
-// available.
+// available. An embedded Redis keeps its buckets in this process
+// (localBuckets).
 func (r *Redis) Allow(ctx context.Context, key string, rate float64, burst int) (ok bool, wait time.Duration, err error) {
 	if rate <= 0 || burst < 1 {
 		return false, 0, fmt.Errorf("rate limit %s: need rate > 0 and burst ≥ 1, got %g and %d", key, rate, burst)
 	}
 	now := r.now().UnixMilli()
+	if r.mini != nil {
+		ok, wait := r.local.allow(key, rate, burst, now)
+		return ok, wait, nil
+	}
 	res, err := r.allow.Run(ctx, r.client, []string{r.key("rate", key)}, rate, burst, now).Int64Slice()
 	if err != nil {
 		return false, 0, fmt.Errorf("rate limit %s: %w", key, err)

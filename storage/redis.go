@@ -26,6 +26,7 @@ const DefaultKeyPrefix = "pipbot:"
 type Redis struct {
 	client *redis.Client
 	mini   *miniredis.Miniredis // the embedded server, or nil
+	local  localBuckets         // the rate buckets, when embedded
 	prefix string
 	now    func() time.Time
 

@@ -17,9 +17,18 @@ import (
 // syncReadChunk bounds the subjects of one read of stored rows.
 const syncReadChunk = 500
 
+// reviveWindow is how far back SyncReminders reads cancelled rows, the
+// ones a plan may want again: a row's key names its week, month or day, so
+// a wanted row's deadline is within days of the cancelled one's. Sent,
+// missed and older cancelled rows, which pile up under a subject over the
+// months a plan runs, are not read at all: a wanted row whose key one of
+// them holds is skipped by the insert.
+const reviveWindow = 60 * 24 * time.Hour
+
 // SyncReminders makes the tenant's stored reminders match want, the rows
-// the planner wants for some plans, in one transaction: it reads the rows
-// stored under the subjects of want and of cancel, inserts the wanted ones
+// the planner wants for some plans, in one transaction: it reads the
+// pending and recently cancelled rows stored under the subjects of want and
+// of cancel, inserts the wanted ones
 // not stored whose deadline is after now in multi-row statements that skip a key stored meanwhile,
 // gives the stored pending ones the due and expiry times and flags of want
 // where they differ, and cancels the pending rows under the subjects of
@@ -58,10 +67,20 @@ func (db *DB) SyncReminders(ctx context.Context, tenant string, want []bot.Remin
 	err = db.inboxTx(ctx, func(tx *gorm.DB) error {
 		created, moved, cancelled = 0, 0, 0 // a retried transaction counts afresh
 		have := map[string]reminderRow{}
+		if db.kind == KindPostgres {
+			// The reads below run as prepared statements; a generic plan
+			// made while the table was small would scan it whole when it
+			// has grown, as on the first pass over an empty outbox.
+			if err := tx.Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
+				return err
+			}
+		}
 		for chunk := range slices.Chunk(subjects, syncReadChunk) {
 			var part []reminderRow
 			err := tx.Select("id", "key_hash", "subject", "status", "due_at", "expires_at", "short_notice", "provisional").
-				Where("tenant = ? AND subject IN ?", tenant, chunk).Find(&part).Error
+				Where("tenant = ? AND subject IN ?", tenant, chunk).
+				Where("status = ? OR (status = ? AND expires_at > ?)", bot.ReminderPending, bot.ReminderCancelled, normTime(now.Add(-reviveWindow))).
+				Find(&part).Error
 			if err != nil {
 				return err
 			}
@@ -94,6 +113,7 @@ func (db *DB) SyncReminders(ctx context.Context, tenant string, want []bot.Remin
 			moved += int(res.RowsAffected)
 		}
 		n, err := db.insertReminderRows(ctx, tx, fresh)
+
 		if err != nil {
 			return err
 		}
@@ -234,8 +254,11 @@ func (db *DB) insertReminderRows(ctx context.Context, tx *gorm.DB, rows []remind
 			_ = full.Close()
 		}
 	}()
-	if db.kind == KindSQLite {
+	switch db.kind {
+	case KindSQLite:
 		return insertRemindersJSON(ctx, pool, rows)
+	case KindPostgres:
+		return insertRemindersArrays(ctx, pool, rows)
 	}
 	n := 0
 	args := make([]any, 0, db.bulkRows()*len(reminderInsertColumns))

@@ -72,4 +72,27 @@ func testSyncReminders(t *testing.T, db *DB) {
 		t.Errorf("after the third sync: k00000 %s, k00001 %s, k00002 %s; want cancelled, cancelled, pending",
 			status["k00000"], status["k00001"], status["k00002"])
 	}
+
+	// A sent row wanted again at another time stays as it was sent; a row
+	// cancelled before the revive window is not made pending again.
+	if err := db.gdb.Model(&reminderRow{}).Where("due_key = ?", "k00002").Update("status", bot.ReminderSent).Error; err != nil {
+		t.Fatal(err)
+	}
+	late := append([]bot.Reminder(nil), want[2:5]...)
+	late[0].DueAt = late[0].DueAt.Add(2 * time.Hour)
+	later := now.Add(reviveWindow + 24*time.Hour)
+	for i := range late[1:] {
+		late[1+i].DueAt, late[1+i].ExpiresAt = later.Add(time.Hour), later.Add(2*time.Hour)
+	}
+	created, moved, cancelled, err = db.SyncReminders(ctx, "t1", late, later, []string{"plan:1"})
+	if err != nil || created != 0 || moved != 0 || cancelled != 0 {
+		t.Fatalf("fourth sync = %d created, %d moved, %d cancelled, %v; want 0, 0, 0", created, moved, cancelled, err)
+	}
+	for _, r := range listAll(t, db, "t1") {
+		status[r.DueKey] = r.Status
+	}
+	if status["k00002"] != bot.ReminderSent || status["k00003"] != bot.ReminderCancelled || status["k00004"] != bot.ReminderCancelled {
+		t.Errorf("after the fourth sync: k00002 %s, k00003 %s, k00004 %s; want sent, cancelled, cancelled",
+			status["k00002"], status["k00003"], status["k00004"])
+	}
 }

@@ -17,9 +17,13 @@ import (
 // cancelled) of every tenant with an ID above afterID, by ID: one page of
 // the planner's walk. Pass the last ID of a page to get the next; an empty
 // page is the end. Plans not yet running are included for their interviews.
+//
+// The plans carry only what planning reads (schedulingColumns): who, when
+// and in which status, not the goals, problems or texts, whose JSON costs
+// more to read than everything else a pass does.
 func (db *DB) PlansForScheduling(ctx context.Context, afterID int64, limit int) ([]*bot.Plan, error) {
 	var rows []planRow
-	err := db.gdb.WithContext(ctx).Where("id > ? AND status NOT IN ?", afterID, endedStatuses).
+	err := db.gdb.WithContext(ctx).Select(schedulingColumns).Where("id > ? AND status NOT IN ?", afterID, endedStatuses).
 		Order("id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("plans to schedule after id %d: %w", afterID, err)
@@ -39,6 +43,10 @@ func (db *DB) PlansClosedSince(ctx context.Context, since time.Time, afterID int
 	}
 	return plansOf(rows), nil
 }
+
+// schedulingColumns are the columns of a plan the reminder planner reads
+// (scheduler.Planner's planRows and summaryRows).
+var schedulingColumns = []string{"id", "tenant", "platform", "employee_id", "manager_id", "team_visible", "status", "end_at", "started_at"}
 
 // endedStatuses are the statuses of plans that no longer run.
 var endedStatuses = []string{string(bot.StatusClosed), string(bot.StatusCancelled)}
@@ -107,9 +115,13 @@ func (db *DB) HRPeople(ctx context.Context, tenant string) ([]bot.Person, error)
 	return db.peopleWhere(ctx, tenant, "hr = ?", true)
 }
 
+// peopleWhere reads the tenant's people matching cond, with what the
+// planner uses of them (their zone; their name, to describe a row).
 func (db *DB) peopleWhere(ctx context.Context, tenant, cond string, arg any) ([]bot.Person, error) {
 	var rows []personRow
-	if err := db.gdb.WithContext(ctx).Where("tenant = ?", tenant).Where(cond, arg).Order("id").Find(&rows).Error; err != nil {
+	err := db.gdb.WithContext(ctx).Select("tenant", "id", "name", "locale", "tz", "hr").
+		Where("tenant = ?", tenant).Where(cond, arg).Order("id").Find(&rows).Error
+	if err != nil {
 		return nil, fmt.Errorf("people of tenant %s: %w", tenant, err)
 	}
 	out := make([]bot.Person, len(rows))
@@ -130,4 +142,28 @@ func (db *DB) PlansByIDs(ctx context.Context, tenant string, ids []int64) ([]*bo
 		return nil, fmt.Errorf("%d plans of tenant %s: %w", len(ids), tenant, err)
 	}
 	return plansOf(rows), nil
+}
+
+// LatestWeeks returns the ISO week ("2026-W47") of the latest update of
+// each listed plan that has one: the greatest week key, since an update
+// is filed under the week it was written in. The planner and the composer
+// need no more of the update than this.
+func (db *DB) LatestWeeks(ctx context.Context, tenant string, planIDs []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(planIDs))
+	if len(planIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		PlanID int64
+		Week   string
+	}
+	err := db.gdb.WithContext(ctx).Table("plan_updates").Select("plan_id, MAX(week) AS week").
+		Where("tenant = ? AND plan_id IN ?", tenant, planIDs).Group("plan_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("latest weeks of %d plans: %w", len(planIDs), err)
+	}
+	for _, r := range rows {
+		out[r.PlanID] = r.Week
+	}
+	return out, nil
 }

@@ -56,7 +56,7 @@ func (s *Sender) deliverFile(ctx context.Context, o Origin, r bot.Reply, key str
 	}
 	summaries := make([]slack.FileSummary, 0, len(files))
 	for _, f := range files {
-		id, err := s.uploadFile(ctx, api, o.TeamID, f)
+		id, err := s.uploadFile(ctx, api, o.TeamID, f, "")
 		if err != nil {
 			return "", err
 		}
@@ -76,14 +76,14 @@ func (s *Sender) deliverFile(ctx context.Context, o Origin, r bot.Reply, key str
 	return channel, err
 }
 
-// uploadFile gets an upload URL for f and sends its bytes there; it
-// returns the file id to complete.
-func (s *Sender) uploadFile(ctx context.Context, api fileAPI, team string, f export.File) (string, error) {
+// uploadFile gets an upload URL for f, with alt as an image's alternative
+// text, and sends its bytes there; it returns the file id to complete.
+func (s *Sender) uploadFile(ctx context.Context, api fileAPI, team string, f export.File, alt string) (string, error) {
 	var u *slack.GetUploadURLExternalResponse
 	err := s.repeat(ctx, "get upload url", s.methodBucket(team, "files.getUploadURLExternal", s.pace.Ephemeral),
 		func(ctx context.Context) error {
 			var err error
-			u, err = api.GetUploadURLExternalContext(ctx, slack.GetUploadURLExternalParameters{FileName: f.Name, FileSize: len(f.Data)})
+			u, err = api.GetUploadURLExternalContext(ctx, slack.GetUploadURLExternalParameters{FileName: f.Name, FileSize: len(f.Data), AltTxt: alt})
 			return err
 		})
 	if err != nil {

@@ -12,14 +12,15 @@ import (
 )
 
 // TestImportedYearReplansReminders: an interview on Monday 2028-02-07,
-// booked while 2028 is provisional, is noticed on Wednesday 02-02 (three
-// weekdays before). Once the 2028 notice is imported (the test fixture:
+// booked on Tuesday 02-01 while 2028 is provisional, is noticed on
+// Wednesday 02-02 (three weekdays before; both days are inside the
+// planner's three-day window). Once the 2028 notice is imported (the test fixture:
 // Spring Festival to 02-01, Saturday 02-05 a make-up day) serve reloads
 // it and re-plans: the pending notice moves to Thursday 02-03, counting
 // the make-up Saturday, and the old one is cancelled.
 func TestImportedYearReplansReminders(t *testing.T) {
 	sh := time.FixedZone("CST", 8*3600) // Shanghai, which has no DST
-	now := time.Date(2028, 1, 17, 9, 0, 0, 0, sh)
+	now := time.Date(2028, 2, 1, 9, 0, 0, 0, sh)
 	a, ctx := scheduledApp(t, now), t.Context()
 	started, end := now.AddDate(0, 0, -7), now.AddDate(0, 2, 0)
 	p := &bot.Plan{Tenant: demoTenant, Platform: bot.PlatformConsole, Title: "提升季度销售额", EmployeeID: "zhangsan",

@@ -61,13 +61,14 @@ func TestInterviewMoveReplansAtOnce(t *testing.T) {
 		}
 		return rs
 	}
-	say("wang", "面谈 1 预约 2026-12-03 15:00") // Thursday: notice on Monday 11-30
-	pending := awaitNotices(t, notices, "2026-11-30 10:00", 0)
+	// Rows are planned three days ahead: the interviews are this week and next.
+	say("wang", "面谈 1 预约 2026-11-20 15:00") // Friday: notice on Tuesday 11-17
+	pending := awaitNotices(t, notices, "2026-11-17 10:00", 0)
 	if len(pending) != 2 {
 		t.Fatalf("after booking: %+v", pending)
 	}
-	say("wang", "面谈 1 改期 2026-12-08 15:00") // Tuesday: notice on Thursday 12-03
-	pending = awaitNotices(t, notices, "2026-12-03 10:00", 2)
+	say("wang", "面谈 1 改期 2026-11-23 15:00") // next Monday: notice on Wednesday 11-18
+	pending = awaitNotices(t, notices, "2026-11-18 10:00", 2)
 	if len(pending) != 2 {
 		t.Fatalf("after moving: %+v", pending)
 	}

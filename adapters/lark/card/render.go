@@ -26,6 +26,9 @@ const (
 type Options struct {
 	// Locale is the reader's language, for the few words the renderer adds.
 	Locale bot.Locale
+	// noBars leaves the progress-bar charts out, noCharts every chart:
+	// a card that was too large with them (fitCharts).
+	noBars, noCharts bool
 	// Private marks personal plan content: the card cannot be forwarded
 	// (config "enable_forward": false; see config). Forwarded cards never
 	// accept clicks either way.
@@ -46,13 +49,21 @@ func Render(m bot.Message, o Options) map[string]any {
 	if card := build(m, o); SentSize(card) <= MaxBytes {
 		return card
 	}
+	card, m, o, ok := fitCharts(m, o) // charts go first
+	if ok {
+		return card
+	}
 	return fit(m, o)
 }
 
 // build renders every block in order.
 func build(m bot.Message, o Options) map[string]any {
 	var els []element
-	forms, charts := 0, 0
+	forms, charts, trends := 0, 0, 0
+	progressCharts := maxCharts - trendCharts(m.Blocks) // the trend charts come first
+	if o.noBars || o.noCharts {
+		progressCharts = 0
+	}
 	for i, b := range m.Blocks {
 		switch b := b.(type) {
 		case bot.Text:
@@ -62,11 +73,16 @@ func build(m bot.Message, o Options) map[string]any {
 		case bot.Fields:
 			els = append(els, fields(b)...)
 		case bot.Progress:
-			if n := progressRun(m.Blocks, i); n >= 2 && charts < maxCharts {
+			if n := progressRun(m.Blocks, i); n >= 2 && charts < progressCharts {
 				charts++
 				els = append(els, progressChart(m.Blocks[i:i+n]))
 			}
 			els = append(els, progress(b))
+		case bot.Chart:
+			if !o.noCharts && trends < maxCharts && len(b.Weeks) > 0 {
+				trends++
+				els = append(els, trendChart(b))
+			}
 		case bot.Buttons:
 			if o.Interactive && len(b) > 0 {
 				els = append(els, buttons(b, o.Locale))

@@ -29,6 +29,7 @@ type File struct {
 	Data     []byte // the bytes POSTed to the upload URL
 	Channel  string // where completeUploadExternal shared it; "" until then
 	Comment  string // initial_comment
+	Alt      string // alt_txt, an image's alternative text
 	Uploaded bool
 	At       time.Time
 }
@@ -54,7 +55,7 @@ func (s *Server) getUploadURLExternal(in request) reply {
 		return rep
 	}
 	s.seq++
-	f := &File{ID: fmt.Sprintf("F%08d", s.seq), Name: name, Length: length, At: now}
+	f := &File{ID: fmt.Sprintf("F%08d", s.seq), Name: name, Length: length, Alt: in.get("alt_txt"), At: now}
 	s.files[f.ID] = f
 	return ok(map[string]any{"upload_url": s.URL + uploadPath + f.ID, "file_id": f.ID})
 }
