@@ -104,6 +104,10 @@ func New(o Options) *Engine {
 	return e
 }
 
+// conflictTries bounds how often Handle runs a command whose write met a
+// concurrent change (ECONFLICT); after that the user is asked to retry.
+const conflictTries = 5
+
 // Handle parses, authorises and runs one command and returns the replies.
 // Every failure the user can act on becomes a localised reply. The returned
 // error is for failures of the infrastructure (database, Redis, a bug)
@@ -128,6 +132,19 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (replies []Reply, err 
 		return again, nil
 	}
 	replies, name, r, err = e.dispatch(ctx, cmd)
+	// A conflict means another command changed the plan between this
+	// one's read and its write, and nothing of this one was committed: it
+	// runs again on the plan as it is now, as the user would be asked to.
+	// Replicas and workers handle one person's messages at once, so two
+	// quick updates would otherwise lose one. If the other was this very
+	// event (handled twice at once), its replies stand.
+	for try := 1; try < conflictTries && err != nil && ErrorCode(err) == ECONFLICT &&
+		(r == nil || !r.committed) && ctx.Err() == nil; try++ {
+		if again, ok, rerr := e.replay(ctx, cmd); rerr == nil && ok {
+			return again, nil
+		}
+		replies, name, r, err = e.dispatch(ctx, cmd)
+	}
 	code := Code("")
 	if err != nil {
 		code = ErrorCode(err)

@@ -31,6 +31,12 @@ type memStore struct {
 	failSave    error             // when set, SavePlan fails (to prove nothing changes)
 	failReplies error             // when set, SaveEffectReplies fails (a crash right after the commit)
 	panicky     bool              // when set, ListPlans panics (to prove no panic reaches a user)
+	// raced is how many of the next transactions find every plan changed
+	// by another writer just before they begin (its version bumped);
+	// racedEffect, when set ("tenant|key"), is an event that writer
+	// committed (the same event, handled by another worker).
+	raced       int
+	racedEffect string
 }
 
 func newMemStore() *memStore {
@@ -333,6 +339,16 @@ func (s *memStore) People(_ context.Context, tenant string) ([]bot.Person, error
 // failed command leaves nothing behind, like a SQL rollback.
 func (s *memStore) InTx(ctx context.Context, fn func(tx bot.Store) error) error {
 	s.mu.Lock()
+	if s.raced > 0 {
+		s.raced--
+		for id, p := range s.plans {
+			p.Version++
+			s.plans[id] = p
+		}
+		if s.racedEffect != "" {
+			s.effects[s.racedEffect] = nil
+		}
+	}
 	snap := s.snapshot()
 	s.mu.Unlock()
 	if err := fn(s); err != nil {

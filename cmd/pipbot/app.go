@@ -35,6 +35,8 @@ type app struct {
 	// auditEvery is how often runPlatforms verifies the audit chains
 	// (auditVerifyEvery; tests shorten it).
 	auditEvery time.Duration
+	// tune is serve's link-time tuning (linkTuning); zero everywhere else.
+	tune tuning
 }
 
 // newApp opens and migrates cfg.DB, opens cfg.Redis (embedded when empty)

@@ -42,7 +42,7 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 	dir := lark.NewDirectory(client, a.db, larkProfileTTL, now).WithLog(log)
 	a.profiles.byPlatform[bot.PlatformLark] = dir
 	sender := lark.NewSender(lark.SenderOptions{Client: client, AppID: c.AppID, Limiter: a.redis, People: a.db,
-		Locale: locale, Log: log})
+		Locale: locale, Limits: a.tune.larkLimits(), Log: log})
 	botID, botName, err := lark.BotInfo(ctx, client)
 	if err != nil {
 		// Without the bot's id, group messages are matched by the bot's

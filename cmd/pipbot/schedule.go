@@ -32,6 +32,8 @@ type schedule struct {
 	metrics    *scheduler.Metrics
 	// changes re-plans the plans the engine changed, off the request path.
 	changes *scheduler.ChangeQueue
+	// dispatchEvery is the ticker's dispatch period (zero: the default).
+	dispatchEvery time.Duration
 }
 
 // newSchedule builds the scheduler from the configuration: PIPBOT_CALENDAR
@@ -48,9 +50,10 @@ func (a *app) newSchedule(now func() time.Time) (*schedule, error) {
 	s.changes = scheduler.NewChangeQueue(scheduler.ChangeQueueOptions{Replan: planner.ReplanPlans,
 		Record: a.db.RecordPlanChanges, Overflow: planner.RequestFull, Log: log})
 	s.notifier = s.composer.Notifier(a.senders().Send)
+	s.dispatchEvery = a.tune.dispatch
 	host, _ := os.Hostname()
 	s.dispatcher, err = scheduler.NewDispatcher(scheduler.DispatcherOptions{Store: a.db, Notifier: s.notifier,
-		Owner: fmt.Sprintf("%s-%d", host, os.Getpid()), Now: now, Log: log, Metrics: s.metrics})
+		Owner: fmt.Sprintf("%s-%d", host, os.Getpid()), Lease: a.tune.lease, Now: now, Log: log, Metrics: s.metrics})
 	if err != nil {
 		return nil, fmt.Errorf("dispatcher: %w", err)
 	}
@@ -76,7 +79,7 @@ func (a *app) senders() scheduler.Senders {
 // run runs the ticker: planning every 10 minutes, dispatching every 30 s,
 // both once at start so reminders missed while down are caught up.
 func (s *schedule) run(ctx context.Context, log func(err error)) {
-	t, err := scheduler.NewTicker(scheduler.TickerOptions{Dispatcher: s.dispatcher, Plan: s.planner.Run})
+	t, err := scheduler.NewTicker(scheduler.TickerOptions{Dispatcher: s.dispatcher, Plan: s.planner.Run, DispatchEvery: s.dispatchEvery})
 	if err != nil {
 		log(err)
 		return

@@ -49,9 +49,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if e.getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
+	tune, err := parseTuning(linkTuning)
+	if err != nil {
+		return err
+	}
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		return err
+	}
+	if a.tune = tune; linkTuning != "" {
+		log.Warn("this binary was built with test tuning; do not run it against real platforms",
+			"component", "serve", "tuning", linkTuning)
 	}
 	if a.lark, err = a.newLark(ctx, time.Now); err != nil {
 		_ = a.Close()

@@ -40,7 +40,7 @@ func (a *app) newSlack(ctx context.Context, now func() time.Time) (*slackPlatfor
 		goslack.OptionHTTPClient(newRateLimits(a.metrics.reg).client("slack", slackCallTimeout)))
 	locale, _ := bot.ParseLocale(a.cfg.Locale)
 	sender := slack.NewSender(slack.SenderOptions{Client: client, Limiter: a.redis, Sent: a.redis, DMs: a.redis,
-		People: a.db, Locale: locale, Log: log, Clock: now})
+		People: a.db, Locale: locale, Pace: a.tune.slackPace(), Log: log, Clock: now})
 	dir := slack.NewDirectory(client, a.db, 24*time.Hour, now).WithLog(log).WithManagerField(c.ManagerField)
 	a.profiles.byPlatform[bot.PlatformSlack] = dir
 	ad, err := slack.New(slack.Options{
