@@ -24,4 +24,10 @@ var msgRemind = map[string]msg{
 	"remind.summary_title": {"团队周进展 · %s", "Team weekly updates · %s"},
 	"remind.summary":       {"本周已有 %d 人提交进展，%d 人尚未提交。", "This week %d have posted their update and %d have not yet."},
 	"remind.summary_hint":  {"还没提交的同学，点下面的按钮即可私下填写。", "If yours is still missing, the button below opens it privately."},
+
+	"remind.action_title": {"计划 #%d · 行动 #%d 提醒", "Plan #%d · action #%d reminder"},
+	"remind.action_at":    {"提醒：行动 #%d「%s」今天 %s 到期（计划 #%d）。", "Reminder: action #%d \"%s\" is due today %s (plan #%d)."},
+	"remind.action_day":   {"提醒：行动 #%d「%s」今天到期（计划 #%d）。", "Reminder: action #%d \"%s\" is due today (plan #%d)."},
+	"remind.action_node":  {"时间节点：%s", "Time node: %s"},
+	"remind.action_hint":  {"完成后点下面的按钮，或发送「完成 %d %d」。", "When it is done, press the button below or send \"done %d %d\"."},
 }

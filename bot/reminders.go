@@ -80,6 +80,8 @@ func (e *Engine) ReminderWith(ctx context.Context, rm Reminder, f ReminderFacts)
 		m.Blocks = append([]Block{Text{Body: rd.tr("remind.ending", p.Number, formatDate(rd.loc, p.End))}}, m.Blocks...)
 	case RemindInterview, RemindArchive:
 		m, send, err = e.interviewReminder(ctx, rd, rm, p, f.Interviews)
+	case RemindAction:
+		m, send = e.actionReminder(rd, rm, p)
 	default:
 		return Reply{}, false, fmt.Errorf("compose reminder %d: unknown kind %q", rm.ID, rm.Kind)
 	}
