@@ -42,7 +42,8 @@ func interviewSubject(id int64) string { return "interview:" + strconv.FormatInt
 func tracked(p *bot.Plan, t time.Time) bool { return p.StartedAt.IsZero() || p.StartedAt.Before(t) }
 
 // planRows are the rows plan p wants: while it runs, the weekly reminder,
-// the missed-update escalations, the monthly prompt and the ending prompt;
+// the missed-update escalations, the monthly prompt, the ending prompt and
+// its actions' time nodes;
 // while it is open, its booked interviews' notices and archive reminders.
 // latest is the ISO week of its newest update.
 func (pl *Planner) planRows(rn *run, p *bot.Plan, ivs []bot.Interview, latest string) []bot.Reminder {
@@ -57,6 +58,7 @@ func (pl *Planner) planRows(rn *run, p *bot.Plan, ivs []bot.Interview, latest st
 		pl.weeklyRows(w, r, p, base, latest)
 		pl.monthlyRows(w, r, p, base)
 		pl.endingRows(w, r, p, base)
+		pl.actionRows(w, r, p, base)
 	}
 	for i := range ivs {
 		pl.interviewRows(w, r, p, &ivs[i], base)

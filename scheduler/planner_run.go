@@ -148,27 +148,12 @@ func (pl *Planner) addWorkdays(rn *run, tenant, region string, d calendar.Date, 
 // weeklyDay is the weekly reminder's day in the ISO week starting monday,
 // memoised; the zero Date when the week has no working day for it.
 func (pl *Planner) weeklyDay(rn *run, tenant string, r compiled, monday calendar.Date) calendar.Date {
-	k := dayKey{"week", tenant, r.Region, monday, int(r.WeeklyDay)}
-	if v, ok := rn.days[k]; ok {
-		return v
-	}
-	v, ok := pl.cal.WeekdayOrEarlier(tenant, r.Region, monday, time.Weekday(r.WeeklyDay))
-	if !ok {
-		v = calendar.Date{}
-	}
-	rn.days[k] = v
-	return v
+	return pl.weekdayOrEarlier(rn, tenant, r.Region, monday, time.Weekday(r.WeeklyDay))
 }
 
 // monthlyDay is the monthly prompt's day of year-month, memoised.
 func (pl *Planner) monthlyDay(rn *run, tenant string, r compiled, year int, month time.Month) calendar.Date {
-	k := dayKey{"month", tenant, r.Region, calendar.NewDate(year, month, 1), r.MonthlyDay}
-	if v, ok := rn.days[k]; ok {
-		return v
-	}
-	v := pl.cal.MonthlyDay(tenant, r.Region, year, month, r.MonthlyDay)
-	rn.days[k] = v
-	return v
+	return pl.monthDay(rn, tenant, r.Region, calendar.NewDate(year, month, 1), r.MonthlyDay)
 }
 
 // provisional reports whether d may still change with an official notice.

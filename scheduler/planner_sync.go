@@ -94,6 +94,7 @@ func involved(plans []*bot.Plan, ivs []bot.Interview) []string {
 	for _, p := range plans {
 		ids = append(ids, p.EmployeeID, p.ManagerID)
 	}
+	ids = append(ids, actionPeople(plans)...)
 	for _, iv := range ivs {
 		ids = append(ids, iv.Attendees...)
 	}
