@@ -50,8 +50,8 @@ func (db *DB) RecordPlanChanges(ctx context.Context, tenant string, ids []int64)
 
 // PlansChangedSince lists, by tenant, the plans whose reminders may have
 // changed: those recorded after seq afterSeq, and those whose own row,
-// progress updates, people (employee or manager, or any HR user of the
-// tenant), team chat or interview bookings were stamped at or after since;
+// progress updates, people (employee or manager, a person named as an
+// action's owner, or any HR user of the tenant), team chat or interview bookings were stamped at or after since;
 // a zero since reads the recorded changes alone. last is the highest seq
 // read. Interviews moved without a new booking carry no stamp: the
 // engine's change hook re-plans those (and records them when it cannot).
@@ -147,6 +147,10 @@ func (db *DB) stampedPlans(ctx context.Context, since time.Time) ([]planRef, err
 		for chunk := range slices.Chunk(ids, 500) {
 			qs = append(qs, open(tenant).Where("employee_id IN ?", chunk), open(tenant).Where("manager_id IN ?", chunk))
 		}
+		// A person named as an action's owner is reminded in their zone:
+		// the plans with such an owner, whoever they are (one query, not
+		// one per person a directory sync touched).
+		qs = append(qs, open(tenant).Where("actions LIKE ?", namedOwnerMark))
 	}
 	for tenant, ids := range managers {
 		if !everyone[tenant] {
@@ -162,6 +166,10 @@ func (db *DB) stampedPlans(ctx context.Context, since time.Time) ([]planRef, err
 	}
 	return refs, nil
 }
+
+// namedOwnerMark matches the stored actions of a plan with an action owned
+// by a named person (only those store an owner's ID).
+const namedOwnerMark = `%"owner":"%`
 
 // changeIndexes are the indexes stampedPlans reads through, on tables whose
 // models belong elsewhere; Migrate creates those missing.

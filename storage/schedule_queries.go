@@ -20,7 +20,8 @@ import (
 //
 // The plans carry only what planning reads (schedulingColumns): who, when
 // and in which status, not the goals, problems or texts, whose JSON costs
-// more to read than everything else a pass does.
+// more to read than everything else a pass does; and, for the running
+// plans, their actions that have a time node (addActionNodes).
 func (db *DB) PlansForScheduling(ctx context.Context, afterID int64, limit int) ([]*bot.Plan, error) {
 	var rows []planRow
 	err := db.gdb.WithContext(ctx).Select(schedulingColumns).Where("id > ? AND status NOT IN ?", afterID, endedStatuses).
@@ -28,7 +29,11 @@ func (db *DB) PlansForScheduling(ctx context.Context, afterID int64, limit int) 
 	if err != nil {
 		return nil, fmt.Errorf("plans to schedule after id %d: %w", afterID, err)
 	}
-	return plansOf(rows), nil
+	plans := plansOf(rows)
+	if err := db.addActionNodes(ctx, plans, afterID); err != nil {
+		return nil, err
+	}
+	return plans, nil
 }
 
 // PlansClosedSince returns up to limit plans of every tenant, with an ID
