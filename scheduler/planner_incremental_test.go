@@ -22,7 +22,8 @@ import (
 // (rolling the window over day boundaries) and make one to three random
 // changes — a plan created, approved, closed, given a new end date or
 // manager; an interview booked, moved or cancelled; an update posted; a
-// person's or HR's time zone changed; a team chat bound — and then run one
+// person's or HR's time zone changed; a team chat bound; an action with a
+// time node added, or one marked done — and then run one
 // incremental pass. Each change is found either through its stamp or
 // through a recorded change (as the change queue records what it could not
 // re-plan); a moved interview, which has no stamp, is always recorded.
@@ -165,6 +166,11 @@ func (w *incWorld) newPlan(ctx context.Context, status bot.Status) {
 		CreatedBy: emp.ManagerID, EmployeeType: bot.TypeUnderPerformer, Status: status, Cycle: 1, TeamVisible: w.rnd.IntN(2) == 0,
 		Start: bot.DateOnly(now), End: bot.DateOnly(now.AddDate(0, 0, 10+w.rnd.IntN(40))), CreatedAt: now, UpdatedAt: now,
 		Goals: []bot.Goal{{No: 1, Metric: "销售额", Baseline: 1, Target: 2, Unit: "元", Deadline: bot.DateOnly(now.AddDate(0, 2, 0))}}}
+	if w.rnd.IntN(2) == 0 {
+		a := w.randomAction()
+		a.No = 1
+		p.Actions = []bot.Action{a}
+	}
 	if status == bot.StatusActive {
 		p.StartedAt, p.ApprovedAt, p.AckedAt = now, now, now
 	}
@@ -220,7 +226,7 @@ func (w *incWorld) interviews(ctx context.Context) []bot.Interview {
 func (w *incWorld) change(ctx context.Context) {
 	now := w.clock.Now()
 	open := []bot.Status{bot.StatusDraft, bot.StatusApproved, bot.StatusActive}
-	switch w.rnd.IntN(11) {
+	switch w.rnd.IntN(13) {
 	case 0:
 		w.newPlan(ctx, pick(w.rnd, []bot.Status{bot.StatusDraft, bot.StatusActive}))
 	case 1:
@@ -291,7 +297,48 @@ func (w *incWorld) change(ctx context.Context) {
 			w.t.Fatal(err)
 		}
 		w.log = append(w.log, "bind a team chat of "+m.ID)
+	case 11:
+		a := w.randomAction()
+		w.savePlan(ctx, fmt.Sprintf("add action %s %+v to", a.Kind(), a.When), func(p *bot.Plan) {
+			a.No = len(p.Actions) + 1
+			p.Actions = append(p.Actions, a)
+		}, open...)
+	case 12:
+		w.savePlan(ctx, "mark an action done of", func(p *bot.Plan) {
+			for i := range p.Actions {
+				if p.Actions[i].Status != bot.ActionDone {
+					p.Actions[i].Status, p.Actions[i].DoneAt = bot.ActionDone, now
+					return
+				}
+			}
+		}, bot.StatusActive)
 	}
+}
+
+// randomAction is an action not started, with a random time node and owner.
+func (w *incWorld) randomAction() bot.Action {
+	now := w.clock.Now()
+	day := now.AddDate(0, 0, w.rnd.IntN(5))
+	nodes := []bot.TimeNode{
+		{Repeat: bot.RepeatWeekly, Weekdays: []time.Weekday{time.Friday}, Clock: "17:00", By: true},
+		{Repeat: bot.RepeatWeekly, Weekdays: []time.Weekday{time.Monday, time.Thursday}, Every: 2, Clock: "10:00"},
+		{Repeat: bot.RepeatWorkdays, Clock: "09:00"},
+		{Repeat: bot.RepeatDaily, Clock: "08:30"},
+		{Repeat: bot.RepeatMonthly, Day: 1 + w.rnd.IntN(31)},
+		{Repeat: bot.RepeatOnce, Date: time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC), Clock: "16:00"},
+	}
+	a := bot.Action{What: "行动", Status: bot.ActionNotStarted, When: pick(w.rnd, nodes)}
+	switch w.rnd.IntN(4) {
+	case 0:
+		a.OwnerKind = bot.OwnerEmployee
+	case 1:
+		a.OwnerKind = bot.OwnerManager
+	case 2:
+		a.OwnerKind = bot.OwnerHR
+	case 3:
+		a.OwnerKind, a.Owner = bot.OwnerPerson, pick(w.rnd, w.people[4:]).ID
+	}
+	return a
 }
 
 // memOutbox is an empty outbox in memory, for a fresh full pass: it keeps
