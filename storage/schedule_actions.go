@@ -1,8 +1,10 @@
 package storage
 
 import (
-	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/pipbot/pipbot/bot"
 )
@@ -18,40 +20,55 @@ var runningStatuses = []string{string(bot.StatusActive), string(bot.StatusApprov
 // typed into an action cannot match.
 var nodeMarks = []string{`%"when":%`, `%"cadence":%`, `%"due":%`}
 
-// addActionNodes gives the running plans of a page of PlansForScheduling
-// their actions that have a time node (the rows of actionRows), read in
-// one more query over the same ID range that decodes the actions column
-// only of running plans that have such an action; the other plans of the
-// page, most of them, cost the planner no JSON.
-func (db *DB) addActionNodes(ctx context.Context, plans []*bot.Plan, afterID int64) error {
-	if len(plans) == 0 {
-		return nil
+// schedulingSelect is what PlansForScheduling reads: schedulingColumns and,
+// as "nodes", the actions JSON of a running plan that has an action with a
+// time node (NULL for the others, most plans), in the same single pass
+// over the page's rows.
+var schedulingSelect = strings.Join(schedulingColumns, ", ") +
+	", CASE WHEN status IN (?, ?) AND (actions LIKE ? OR actions LIKE ? OR actions LIKE ?) THEN actions END AS nodes"
+
+// schedulingArgs are schedulingSelect's arguments.
+var schedulingArgs = []any{runningStatuses[0], runningStatuses[1], nodeMarks[0], nodeMarks[1], nodeMarks[2]}
+
+// schedulingRow is a row of PlansForScheduling.
+type schedulingRow struct {
+	Plan  planRow `gorm:"embedded"`
+	Nodes *string `gorm:"column:nodes"`
+}
+
+// nodeAction is what the planner reads of a stored action, decoded without
+// its texts (what, resources, measure), which are most of its bytes.
+type nodeAction struct {
+	No        int              `json:"no"`
+	OwnerKind bot.OwnerKind    `json:"owner_kind"`
+	Owner     string           `json:"owner"`
+	When      bot.TimeNode     `json:"when"`
+	Status    bot.ActionStatus `json:"status"`
+	Cadence   string           `json:"cadence"`
+	Due       *time.Time       `json:"due"`
+}
+
+// plan is the row's plan with, when it is running, its actions that have
+// a time node, read as planRow.actions reads them (legacy cadences too).
+func (r *schedulingRow) plan() (*bot.Plan, error) {
+	p := r.Plan.plan()
+	if r.Nodes == nil || !p.Tracking() {
+		return p, nil
 	}
-	last := plans[len(plans)-1].ID
-	q := db.gdb.WithContext(ctx).Select("id", "employee_id", "actions").
-		Where("id > ? AND id <= ? AND status IN ?", afterID, last, runningStatuses)
-	like := db.gdb.Where("actions LIKE ?", nodeMarks[0])
-	for _, m := range nodeMarks[1:] {
-		like = like.Or("actions LIKE ?", m)
+	var nodes []nodeAction
+	if err := json.Unmarshal([]byte(*r.Nodes), &nodes); err != nil {
+		return nil, fmt.Errorf("actions of plan %d: %w", r.Plan.ID, err)
 	}
-	var rows []planRow
-	if err := q.Where(like).Find(&rows).Error; err != nil {
-		return fmt.Errorf("action time nodes of plans %d to %d: %w", afterID+1, last, err)
+	stored := make([]storedAction, len(nodes))
+	for i, n := range nodes {
+		stored[i] = storedAction{Action: bot.Action{No: n.No, OwnerKind: n.OwnerKind, Owner: n.Owner, When: n.When, Status: n.Status},
+			Cadence: n.Cadence, Due: n.Due}
 	}
-	byID := make(map[int64]*planRow, len(rows))
-	for i := range rows {
-		byID[rows[i].ID] = &rows[i]
-	}
-	for _, p := range plans {
-		r := byID[p.ID]
-		if r == nil || !p.Tracking() {
-			continue
+	full := planRow{EmployeeID: r.Plan.EmployeeID, Actions: stored}
+	for _, a := range full.actions() {
+		if a.When.Repeat != "" {
+			p.Actions = append(p.Actions, a)
 		}
-		for _, a := range r.actions() {
-			if a.When.Repeat != "" {
-				p.Actions = append(p.Actions, a)
-			}
-		}
 	}
-	return nil
+	return p, nil
 }

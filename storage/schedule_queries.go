@@ -21,19 +21,22 @@ import (
 // The plans carry only what planning reads (schedulingColumns): who, when
 // and in which status, not the goals, problems or texts, whose JSON costs
 // more to read than everything else a pass does; and, for the running
-// plans, their actions that have a time node (addActionNodes).
+// plans, their actions that have a time node (schedulingSelect), decoded
+// without their texts.
 func (db *DB) PlansForScheduling(ctx context.Context, afterID int64, limit int) ([]*bot.Plan, error) {
-	var rows []planRow
-	err := db.gdb.WithContext(ctx).Select(schedulingColumns).Where("id > ? AND status NOT IN ?", afterID, endedStatuses).
-		Order("id").Limit(limit).Find(&rows).Error
+	var rows []schedulingRow
+	err := db.gdb.WithContext(ctx).Model(&planRow{}).Select(schedulingSelect, schedulingArgs...).
+		Where("id > ? AND status NOT IN ?", afterID, endedStatuses).Order("id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("plans to schedule after id %d: %w", afterID, err)
 	}
-	plans := plansOf(rows)
-	if err := db.addActionNodes(ctx, plans, afterID); err != nil {
-		return nil, err
+	out := make([]*bot.Plan, len(rows))
+	for i := range rows {
+		if out[i], err = rows[i].plan(); err != nil {
+			return nil, fmt.Errorf("plans to schedule after id %d: %w", afterID, err)
+		}
 	}
-	return plans, nil
+	return out, nil
 }
 
 // PlansClosedSince returns up to limit plans of every tenant, with an ID
