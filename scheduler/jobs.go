@@ -21,6 +21,7 @@ const (
 	JobMonthlyReview   = "monthly_review"
 	JobPlanEnding      = "plan_ending"
 	JobArchive         = "archive"
+	JobActionDue       = "action_due" // the actions' time nodes, to their owners
 	JobPlan            = "plan"
 )
 
@@ -32,12 +33,13 @@ var jobKinds = map[string][]bot.ReminderKind{
 	JobMonthlyReview:   {bot.RemindMonthly},
 	JobPlanEnding:      {bot.RemindEnding},
 	JobArchive:         {bot.RemindArchive},
+	JobActionDue:       {bot.RemindAction},
 	JobPlan:            nil,
 }
 
 // JobNames lists the jobs, for usage messages.
 func JobNames() []string {
-	return []string{JobInterviewNotice, JobWeeklyUpdate, JobMissedUpdate, JobMonthlyReview, JobPlanEnding, JobArchive, JobPlan}
+	return []string{JobInterviewNotice, JobWeeklyUpdate, JobMissedUpdate, JobMonthlyReview, JobPlanEnding, JobArchive, JobActionDue, JobPlan}
 }
 
 // Jobs runs the scheduler's jobs by hand for the admin CLI: `pipbot jobs
