@@ -11,6 +11,14 @@ import (
 // start of the owner's working day.
 var actionClock = clock{9, 0}
 
+// actionLookback is how long after its deadline an action's row is still
+// wanted: a day, not the planner's lookback of two weeks. A cadence such as
+// every working day has ten occurrences in two weeks, all past, which every
+// pass would compute and hand to SyncReminders for nothing; a row still
+// pending a day after its deadline (every dispatcher down that long) is
+// cancelled by the next pass rather than marked missed.
+const actionLookback = 24 * time.Hour
+
 // epochMonday anchors "every N weeks" for a plan with no start recorded.
 var epochMonday = calendar.NewDate(1970, time.January, 5)
 
@@ -76,15 +84,16 @@ func actionPeople(plans []*bot.Plan) []string {
 	return ids
 }
 
-// nodeDays are the local days in zone z, within the run's window, that
+// nodeDays are the local days in zone z, from the day before the run's
+// instant (actionLookback) to the end of its window, that
 // node t falls on: its date; every working day of the calendar (a daily
 // node too: a stand-up is not held on a public holiday, and nothing else
 // the planner sends goes out on one); each listed weekday of the weeks it
 // comes round, moved to the week's last earlier working day as the weekly
 // reminder is; or the day of each month, moved to the working day before
-// as the monthly prompt is. Days outside the window are dropped by wants.
+// as the monthly prompt is. Days after the window are dropped by wants.
 func (pl *Planner) nodeDays(rn *run, r compiled, p *bot.Plan, t bot.TimeNode, z *time.Location) []calendar.Date {
-	first, last := dateIn(rn.from, z), dateIn(rn.to, z)
+	first, last := dateIn(rn.now.Add(-actionLookback), z), dateIn(rn.to, z)
 	var days []calendar.Date
 	switch t.Repeat {
 	case bot.RepeatOnce:
@@ -104,14 +113,16 @@ func (pl *Planner) nodeDays(rn *run, r compiled, p *bot.Plan, t bot.TimeNode, z 
 				continue
 			}
 			for _, wd := range t.Weekdays {
-				if d := pl.weekdayOrEarlier(rn, p.Tenant, r.Region, mon, wd); !d.IsZero() && !containsDate(days, d) {
+				if d := pl.weekdayOrEarlier(rn, p.Tenant, r.Region, mon, wd); !d.IsZero() && d.Compare(first) >= 0 && !containsDate(days, d) {
 					days = append(days, d)
 				}
 			}
 		}
 	case bot.RepeatMonthly:
 		for m := calendar.NewDate(first.Year, first.Month, 1); m.Compare(last) <= 0; m = calendar.NewDate(m.Year, m.Month+1, 1) {
-			days = append(days, pl.monthDay(rn, p.Tenant, r.Region, m, t.Day))
+			if d := pl.monthDay(rn, p.Tenant, r.Region, m, t.Day); d.Compare(first) >= 0 {
+				days = append(days, d)
+			}
 		}
 	}
 	return days
