@@ -154,6 +154,9 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (replies []Reply, err 
 			replies, err = e.finish(ctx, cmd, []Reply{e.errorReply(ctx, cmd, err)}), nil
 		}
 	} else {
+		if r != nil {
+			replies = append(replies, r.alerts...)
+		}
 		replies = e.finish(ctx, cmd, replies)
 	}
 	if r != nil && r.committed && cmd.EventKey != "" {

@@ -44,6 +44,12 @@ type Rules struct {
 	Approval       string `yaml:"approval"`        // "manager" or "manager+hr": HR as a second, sequential approver
 	AdjustOverride bool   `yaml:"adjust_override"` // HR may confirm a target adjustment past the quarterly band
 	TeamVisible    bool   `yaml:"team_visible"`    // new plans count in their team group's summary by default
+	// The risk rating's thresholds (bot.RiskRule, README "Risk rating"):
+	// points progress trails elapsed time, and weekly updates missed in a row.
+	RiskLagAtRisk      float64 `yaml:"risk_lag_at_risk"`     // 20
+	RiskLagCritical    float64 `yaml:"risk_lag_critical"`    // 40
+	RiskMissedAtRisk   int     `yaml:"risk_missed_at_risk"`  // 1
+	RiskMissedCritical int     `yaml:"risk_missed_critical"` // 2
 }
 
 // DefaultRules are the default schedules of docs/architecture.md.
@@ -53,16 +59,20 @@ func DefaultRules() Rules {
 		WeeklyDay: Weekday(time.Friday), WeeklyTime: "17:00", EscalationTime: "10:00", EscalateHR: true,
 		MonthlyDay: 25, MonthlyTime: "10:00", MonthlyGrace: 2,
 		EndingDays: 3, EndingTime: "10:00", ArchiveDays: 1, ArchiveTime: "10:00",
-		Spread:   DefaultSpread.String(),
-		Approval: string(bot.ApproveManager),
+		Spread:        DefaultSpread.String(),
+		Approval:      string(bot.ApproveManager),
+		RiskLagAtRisk: 20, RiskLagCritical: 40, RiskMissedAtRisk: 1, RiskMissedCritical: 2,
 	}
 }
 
 // Policy is the part of the rules the engine applies: approvals, the
-// adjustment override, team-summary default and the interview notice days.
+// adjustment override, team-summary default, the interview notice days and
+// the risk rating's thresholds.
 func (r Rules) Policy() bot.Policy {
 	return bot.Policy{Approval: bot.Approval(r.Approval), AdjustOverride: r.AdjustOverride,
-		TeamVisible: r.TeamVisible, NoticeDays: r.NoticeDays}
+		TeamVisible: r.TeamVisible, NoticeDays: r.NoticeDays,
+		Risk: bot.RiskRule{AtRiskLag: r.RiskLagAtRisk, CriticalLag: r.RiskLagCritical,
+			AtRiskMissed: r.RiskMissedAtRisk, CriticalMissed: r.RiskMissedCritical}}
 }
 
 // Weekday is a time.Weekday written by name in rule files ("friday", "周五").
@@ -135,6 +145,12 @@ func (r Rules) Validate() error {
 	}
 	if a := bot.Approval(r.Approval); a != bot.ApproveManager && a != bot.ApproveManagerHR {
 		errs = append(errs, fmt.Errorf("approval: %q: want manager or manager+hr", r.Approval))
+	}
+	if r.RiskLagAtRisk <= 0 || r.RiskLagCritical > 100 || r.RiskLagAtRisk > r.RiskLagCritical {
+		errs = append(errs, fmt.Errorf("risk_lag_at_risk, risk_lag_critical: %v, %v: want 0 < at risk ≤ critical ≤ 100 points", r.RiskLagAtRisk, r.RiskLagCritical))
+	}
+	if r.RiskMissedAtRisk < 1 || r.RiskMissedCritical > 10 || r.RiskMissedAtRisk > r.RiskMissedCritical {
+		errs = append(errs, fmt.Errorf("risk_missed_at_risk, risk_missed_critical: %d, %d: want 1 ≤ at risk ≤ critical ≤ 10 weeks", r.RiskMissedAtRisk, r.RiskMissedCritical))
 	}
 	if r.WeeklyDay < Weekday(time.Monday) || r.WeeklyDay > Weekday(time.Friday) {
 		errs = append(errs, fmt.Errorf("weekly_day: %s: want monday … friday", time.Weekday(r.WeeklyDay)))
