@@ -170,3 +170,29 @@ func (e *Engine) criticalAlerts(ctx context.Context, p *Plan, k Risk, at time.Ti
 	}
 	return out
 }
+
+// risksOf rates the running plans among plans for a list, with one query
+// for their newest updates; on a failure the list goes without ratings.
+func (e *Engine) risksOf(ctx context.Context, r *request, plans []*Plan) map[int64]Risk {
+	var ids []int64
+	for _, p := range plans {
+		if p.Tracking() {
+			ids = append(ids, p.ID)
+		}
+	}
+	out := map[int64]Risk{}
+	if len(ids) == 0 {
+		return out
+	}
+	latest, err := e.store.LatestUpdates(ctx, r.cmd.Tenant, ids)
+	if err != nil {
+		e.log.WarnContext(ctx, "plan list without risk ratings", "tenant", r.cmd.Tenant, "err", err)
+		return out
+	}
+	for _, p := range plans {
+		if p.Tracking() {
+			out[p.ID] = e.rateRisk(ctx, p, latest[p.ID].Week, r.now)
+		}
+	}
+	return out
+}
