@@ -50,7 +50,12 @@ func (db *DB) MarkRisk(ctx context.Context, tenant string, planID int64, level b
 	}
 	if len(rows) == 0 {
 		row := planRiskRow{Tenant: tenant, PlanID: planID, Level: string(level), ChangedAt: toDBTime(at)}
-		res := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		// As insertNew: MySQL's ON DUPLICATE KEY counts a found row too.
+		var skip clause.Expression = clause.OnConflict{DoNothing: true}
+		if db.kind == KindMySQL {
+			skip = clause.Insert{Modifier: "IGNORE"}
+		}
+		res := g.Clauses(skip).Create(&row)
 		if res.Error != nil {
 			return "", false, fmt.Errorf("record risk of plan %d: %w", planID, res.Error)
 		}
