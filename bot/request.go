@@ -176,7 +176,10 @@ func (r *request) audit(p *Plan, role Role, action, from, to, detail string) *Au
 // transaction, with p's risk rating as it stands after the change
 // (risk_alert.go); a plan that turned critical adds its alerts to r's.
 func (e *Engine) save(ctx context.Context, r *request, p *Plan, entries []*AuditEntry, extra func(tx Store) error) error {
-	_, tz := e.prefs(e.person(ctx, p.Tenant, p.EmployeeID))
+	var tz *time.Location
+	if p.Tracking() {
+		_, tz = e.prefs(e.person(ctx, p.Tenant, p.EmployeeID))
+	}
 	var risk Risk
 	turned := false
 	err := e.commit(ctx, r, func(tx Store) error {

@@ -50,10 +50,10 @@ func (e *Engine) rateRisk(ctx context.Context, p *Plan, latestWeek string, now t
 // figures: the record a labour court would ask for). It returns the
 // alerts of the plans that turned critical: one private message to the
 // manager and one to each HR person, keyed by the turn so a platform
-// drops a resend. The scheduler calls it on every planning pass, so a plan
-// that falls behind with nobody touching it is caught within minutes;
-// several replicas may: the compare-and-swap in MarkRisk lets one of them
-// alert. A plan not running is left as it is.
+// drops a resend. Each replica calls it hourly after its planning pass
+// (cmd/pipbot), so a plan that falls behind with nobody touching it is
+// caught within the hour; the compare-and-swap in MarkRisk lets one
+// replica alert. A plan not running is left as it is.
 func (e *Engine) RateRisks(ctx context.Context, tenant string, plans []*Plan) ([]Reply, error) {
 	var ids []int64
 	for _, p := range plans {
