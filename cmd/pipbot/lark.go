@@ -53,6 +53,7 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 		AppID: c.AppID, AppSecret: c.AppSecret.Reveal(), VerificationToken: c.VerificationToken.Reveal(),
 		EncryptKey: c.EncryptKey.Reveal(), BaseURL: base, Mode: c.Mode, BotOpenID: botID, BotName: botName,
 		Engine: a.engine, Inbox: a.db, Deliverer: sender, Profiler: dir, Chats: dir, Log: log, Clock: now,
+		Recorded: a.metrics.recordedOn(bot.PlatformLark),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("feishu/lark adapter: %w", err)
