@@ -15,6 +15,7 @@ const (
 	RemindMonthly       ReminderKind = "monthly_review"   // the 25th, 10:00, moved to a working day
 	RemindEnding        ReminderKind = "plan_ending"      // 3 working days before the end date
 	RemindArchive       ReminderKind = "archive"          // 1 working day after an interview
+	RemindTracking      ReminderKind = "tracking_due"     // 14 days without the manager's tracking note, 10:00
 )
 
 // ReminderStatus is where a reminder row stands.

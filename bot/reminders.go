@@ -47,6 +47,9 @@ type ReminderFacts struct {
 	Plan       *Plan
 	LatestWeek string
 	Interviews []Interview
+	// LastTracked is when the plan's manager last wrote a tracking note
+	// (zero: never).
+	LastTracked time.Time
 }
 
 // ReminderWith is Reminder on facts already loaded (a team summary, which
@@ -80,6 +83,8 @@ func (e *Engine) ReminderWith(ctx context.Context, rm Reminder, f ReminderFacts)
 		m.Blocks = append([]Block{Text{Body: rd.tr("remind.ending", p.Number, formatDate(rd.loc, p.End))}}, m.Blocks...)
 	case RemindInterview, RemindArchive:
 		m, send, err = e.interviewReminder(ctx, rd, rm, p, f.Interviews)
+	case RemindTracking:
+		m, send = e.trackingReminder(ctx, rd, p, roles, f.LastTracked)
 	default:
 		return Reply{}, false, fmt.Errorf("compose reminder %d: unknown kind %q", rm.ID, rm.Kind)
 	}
@@ -264,4 +269,30 @@ func PrevWeekKey(key string) (string, bool) {
 	jan4 := time.Date(year, time.January, 4, 12, 0, 0, 0, time.UTC)
 	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7)+(week-1)*7)
 	return WeekKey(monday.AddDate(0, 0, -7), time.UTC), true
+}
+
+// TrackingDays is how long a running plan may go without a tracking note
+// from its manager before they are reminded (the seed's biweekly
+// 《绩效改进跟踪日志》), and again every as many days after.
+const TrackingDays = 14
+
+// trackingReminder asks the plan's manager for a tracking note, with the
+// form, when they have written none for TrackingDays.
+func (e *Engine) trackingReminder(ctx context.Context, rd *request, p *Plan, roles []Role, last time.Time) (Message, bool) {
+	if !hasRole(roles, RoleManager) {
+		return Message{}, false
+	}
+	since, when := p.StartedAt, rd.tr("remind.tracking_never")
+	if !last.IsZero() {
+		since, when = last, formatDate(rd.loc, last.In(rd.tz))
+	}
+	day := func(t time.Time) time.Time { // t's calendar day in the reader's zone
+		y, m, d := t.In(rd.tz).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	days := int(day(rd.now).Sub(day(since)).Hours() / 24)
+	return Message{Title: rd.tr("remind.tracking_title", p.Number), Color: ColorOrange, Blocks: []Block{
+		Text{Body: rd.tr("remind.tracking", p.Number, days, when, p.Number)},
+		e.trackForm(ctx, rd, p),
+	}}, true
 }
