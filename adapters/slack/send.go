@@ -140,6 +140,9 @@ func (s *Sender) deliver(ctx context.Context, o Origin, r bot.Reply, key string)
 	if r.File != nil {
 		return s.deliverFile(ctx, o, r, key)
 	}
+	if r.Invite != nil {
+		return s.deliverInvite(ctx, o, r, key)
+	}
 	w, err := destination(o, r)
 	if err != nil {
 		return "", err
