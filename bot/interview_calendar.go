@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -177,6 +179,30 @@ func (e *Engine) withInvites(ctx context.Context, r *request, p *Plan, iv *Inter
 		replies[i].Invite = &m
 	}
 	return replies
+}
+
+// noticeInvite attaches to an interview's notice (the reminder before it)
+// the interview's current invitation, on a platform without a calendar:
+// whoever did not open the booking's file gets it again, at the same
+// version, which a calendar that has it already takes as no change.
+func (e *Engine) noticeInvite(ctx context.Context, rep Reply, rm Reminder, p *Plan, ivs []Interview) Reply {
+	if rm.Kind != RemindInterview || e.meetingCalendar(p.Tenant) != nil {
+		return rep
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(rm.Subject, "interview:"), 10, 64)
+	if err != nil {
+		return rep
+	}
+	for i := range ivs {
+		iv := &ivs[i]
+		if iv.ID != id || iv.Status != InterviewBooked || !slices.Contains(iv.Attendees, rm.Recipient) {
+			continue
+		}
+		_, tz := e.prefs(e.person(ctx, p.Tenant, rm.Recipient))
+		m := e.meeting(ctx, p, iv, tz, e.now())
+		rep.Invite = &m
+	}
+	return rep
 }
 
 // noteFirst adds a context line under the first reply's message.

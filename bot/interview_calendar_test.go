@@ -219,3 +219,30 @@ func TestInvitesWithoutCalendar(t *testing.T) {
 		t.Errorf("cancel invites %v, want one per attendee", cancel)
 	}
 }
+
+// TestNoticeCarriesTheInvite: on a platform without a calendar, the notice
+// before the interview carries its current invitation for an attendee;
+// with a calendar it carries none.
+func TestNoticeCarriesTheInvite(t *testing.T) {
+	w := newWorld(t)
+	n := w.activePlan()
+	w.say(mgr, "面谈 "+itoa(n)+" 预约 2026-12-03 15:00")
+	w.say(mgr, "面谈 "+itoa(n)+" 改期 2026-12-04 10:00")
+	ctx := context.Background()
+	p := w.plan(n)
+	ivs, _ := w.store.Interviews(ctx, w.tenant, p.ID)
+	r := bot.Reminder{Tenant: w.tenant, PlanID: p.ID, Subject: "interview:" + itoa(int(ivs[0].ID)), Kind: bot.RemindInterview,
+		DueKey: "2026-12-01", Recipient: emp.ID}
+	rep, skip, err := w.engine.Reminder(ctx, r)
+	if err != nil || skip {
+		t.Fatalf("notice: %v, skip %v", err, skip)
+	}
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	if inv := rep.Invite; inv == nil || inv.Sequence != 1 || inv.Cancelled || !inv.Start.Equal(time.Date(2026, 12, 4, 10, 0, 0, 0, sh)) {
+		t.Fatalf("the notice's invite %+v, want the moved interview at version 1", rep.Invite)
+	}
+	withCalendar(w)
+	if rep, _, _ := w.engine.Reminder(ctx, r); rep.Invite != nil {
+		t.Error("a platform with a calendar got an .ics on the notice")
+	}
+}
