@@ -71,7 +71,8 @@ type MeetingCalendar interface {
 	// CancelMeeting deletes the meeting's event; nil when there is none.
 	CancelMeeting(ctx context.Context, m Meeting) error
 	// MeetingResponses returns each attendee's answer by user ID;
-	// ErrNotFound when the platform holds no event for the meeting.
+	// ErrNotFound when the platform holds no event for the meeting, or one
+	// behind its Sequence (a change that did not reach it).
 	MeetingResponses(ctx context.Context, m Meeting) (map[string]RSVP, error)
 }
 

@@ -14,7 +14,7 @@ import (
 type fakeCalendar struct {
 	calls   []string // "put", "cancel", "responses"
 	meets   []bot.Meeting
-	events  map[int64]bool // interview ids with an event
+	events  map[int64]int // interview id → the version its event shows
 	putErr  error
 	respErr error
 	answers map[string]bot.RSVP
@@ -25,7 +25,7 @@ func (f *fakeCalendar) PutMeeting(_ context.Context, m bot.Meeting) error {
 	if f.putErr != nil {
 		return f.putErr
 	}
-	f.events[m.InterviewID] = true
+	f.events[m.InterviewID] = m.Sequence
 	return nil
 }
 
@@ -40,7 +40,7 @@ func (f *fakeCalendar) MeetingResponses(_ context.Context, m bot.Meeting) (map[s
 	if f.respErr != nil {
 		return nil, f.respErr
 	}
-	if !f.events[m.InterviewID] {
+	if seq, ok := f.events[m.InterviewID]; !ok || seq < m.Sequence {
 		return nil, bot.ErrNotFound
 	}
 	return f.answers, nil
@@ -48,7 +48,7 @@ func (f *fakeCalendar) MeetingResponses(_ context.Context, m bot.Meeting) (map[s
 
 // withCalendar rebuilds w's engine with a calendar for its platform.
 func withCalendar(w *world) *fakeCalendar {
-	f := &fakeCalendar{events: map[int64]bool{}}
+	f := &fakeCalendar{events: map[int64]int{}}
 	w.opts.Meetings = map[string]bot.MeetingCalendar{"console": f}
 	w.build()
 	return f
@@ -147,6 +147,18 @@ func TestCalendarFailureLosesNothing(t *testing.T) {
 		t.Errorf("status asked the calendar %s, want responses,put,responses", got)
 	}
 	mustContain(t, r, "张三 · ✅ 接受", "王经理 · ⏳ 未回复")
+
+	// A move the calendar missed is put again when the status is shown.
+	cal.putErr = errors.New("feishu is down")
+	w.say(mgr, "面谈 "+itoa(n)+" 改期 2026-12-04 10:00")
+	cal.putErr, cal.calls = nil, nil
+	w.say(mgr, "面谈 "+itoa(n)+" 状态")
+	if got := strings.Join(cal.calls, ","); got != "responses,put,responses" {
+		t.Fatalf("status after a missed move asked %s, want responses,put,responses", got)
+	}
+	if last := cal.meets[len(cal.meets)-1]; last.Sequence != 1 || last.Start.UTC().Hour() != 2 {
+		t.Errorf("the put after a missed move: sequence %d at %v, want the moved version 1", last.Sequence, last.Start.UTC())
+	}
 }
 
 func TestStatusShowsEachAnswer(t *testing.T) {

@@ -44,21 +44,24 @@ func testCalendarSeq(t *testing.T, db *DB) {
 func testInterviewEvents(t *testing.T, db *DB) {
 	ctx := t.Context()
 	const tenant, other = "lark:t-events", "lark:t-events-other"
-	if _, _, err := db.InterviewEvent(ctx, tenant, 7); !errors.Is(err, bot.ErrNotFound) {
+	if _, _, _, err := db.InterviewEvent(ctx, tenant, 7); !errors.Is(err, bot.ErrNotFound) {
 		t.Fatalf("unknown interview: %v, want ErrNotFound", err)
 	}
-	if err := db.SaveInterviewEvent(ctx, tenant, 7, "cal_a", "ev_1"); err != nil {
+	if err := db.SaveInterviewEvent(ctx, tenant, 7, "cal_a", "ev_1", -1); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveInterviewEvent(ctx, other, 7, "cal_b", "ev_other"); err != nil {
+	if err := db.SaveInterviewEvent(ctx, other, 7, "cal_b", "ev_other", 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveInterviewEvent(ctx, tenant, 7, "cal_a", "ev_2"); err != nil {
+	if _, _, seq, err := db.InterviewEvent(ctx, tenant, 7); err != nil || seq != -1 {
+		t.Fatalf("version %d, %v; want -1", seq, err)
+	}
+	if err := db.SaveInterviewEvent(ctx, tenant, 7, "cal_a", "ev_2", 3); err != nil {
 		t.Fatalf("replace: %v", err)
 	}
-	cal, ev, err := db.InterviewEvent(ctx, tenant, 7)
-	if err != nil || cal != "cal_a" || ev != "ev_2" {
-		t.Fatalf("InterviewEvent = %q, %q, %v; want cal_a, ev_2", cal, ev, err)
+	cal, ev, seq, err := db.InterviewEvent(ctx, tenant, 7)
+	if err != nil || cal != "cal_a" || ev != "ev_2" || seq != 3 {
+		t.Fatalf("InterviewEvent = %q, %q, %d, %v; want cal_a, ev_2, 3", cal, ev, seq, err)
 	}
 	if err := db.DeleteInterviewEvent(ctx, tenant, 7); err != nil {
 		t.Fatal(err)
@@ -66,10 +69,10 @@ func testInterviewEvents(t *testing.T, db *DB) {
 	if err := db.DeleteInterviewEvent(ctx, tenant, 7); err != nil {
 		t.Fatalf("second delete: %v", err)
 	}
-	if _, _, err := db.InterviewEvent(ctx, tenant, 7); !errors.Is(err, bot.ErrNotFound) {
+	if _, _, _, err := db.InterviewEvent(ctx, tenant, 7); !errors.Is(err, bot.ErrNotFound) {
 		t.Fatalf("after delete: %v, want ErrNotFound", err)
 	}
-	if _, ev, err := db.InterviewEvent(ctx, other, 7); err != nil || ev != "ev_other" {
+	if _, ev, _, err := db.InterviewEvent(ctx, other, 7); err != nil || ev != "ev_other" {
 		t.Fatalf("the other tenant's event: %q, %v", ev, err)
 	}
 }

@@ -26,11 +26,13 @@ import (
 // calendar:calendar.event:create, :update (also for attendees), :delete
 // and :read (the attendee list); see docs/feishu.md.
 
-// EventStore remembers which event belongs to which interview
-// (*storage.DB); an interview without one is bot.ErrNotFound.
+// EventStore remembers which event belongs to which interview, and the
+// invitation version (bot.Meeting.Sequence) it shows, -1 while it is made
+// but its attendees not yet invited (*storage.DB); an interview without
+// one is bot.ErrNotFound.
 type EventStore interface {
-	InterviewEvent(ctx context.Context, tenant string, interviewID int64) (calendarID, eventID string, err error)
-	SaveInterviewEvent(ctx context.Context, tenant string, interviewID int64, calendarID, eventID string) error
+	InterviewEvent(ctx context.Context, tenant string, interviewID int64) (calendarID, eventID string, sequence int, err error)
+	SaveInterviewEvent(ctx context.Context, tenant string, interviewID int64, calendarID, eventID string, sequence int) error
 	DeleteInterviewEvent(ctx context.Context, tenant string, interviewID int64) error
 }
 
@@ -162,8 +164,9 @@ func idempotencyKey(m bot.Meeting) string {
 
 // PutMeeting creates the interview's event and invites its attendees, or
 // patches the event made before; an event the platform no longer has is
-// made again. Inviting someone already invited changes nothing, so a
-// retry after any failure is safe.
+// made again. The event's id is kept as soon as it exists, and the
+// version once its attendees are invited. Inviting someone already
+// invited changes nothing, so a retry after any failure is safe.
 func (c *Calendar) PutMeeting(ctx context.Context, m bot.Meeting) error {
 	cal, err := c.primary(ctx)
 	if err != nil {
@@ -185,16 +188,22 @@ func (c *Calendar) PutMeeting(ctx context.Context, m bot.Meeting) error {
 		if eventID, err = c.create(ctx, cal, m); err != nil {
 			return err
 		}
-		if err := c.events.SaveInterviewEvent(ctx, m.Tenant, m.InterviewID, cal, eventID); err != nil {
+		if err := c.events.SaveInterviewEvent(ctx, m.Tenant, m.InterviewID, cal, eventID, -1); err != nil {
 			return fmt.Errorf("put interview %d in calendar: %w", m.InterviewID, err)
 		}
 	}
-	return c.invite(ctx, cal, eventID, m)
+	if err := c.invite(ctx, cal, eventID, m); err != nil {
+		return err
+	}
+	if err := c.events.SaveInterviewEvent(ctx, m.Tenant, m.InterviewID, cal, eventID, m.Sequence); err != nil {
+		return fmt.Errorf("put interview %d in calendar: %w", m.InterviewID, err)
+	}
+	return nil
 }
 
 // eventOf is the stored event of m on calendar cal, "" for none.
 func (c *Calendar) eventOf(ctx context.Context, m bot.Meeting, cal string) (string, error) {
-	storedCal, eventID, err := c.events.InterviewEvent(ctx, m.Tenant, m.InterviewID)
+	storedCal, eventID, _, err := c.events.InterviewEvent(ctx, m.Tenant, m.InterviewID)
 	switch {
 	case errors.Is(err, bot.ErrNotFound):
 		return "", nil
@@ -269,7 +278,7 @@ func (c *Calendar) invite(ctx context.Context, cal, eventID string, m bot.Meetin
 // CancelMeeting deletes the interview's event, telling its attendees, and
 // forgets it; an event the platform no longer has is already gone.
 func (c *Calendar) CancelMeeting(ctx context.Context, m bot.Meeting) error {
-	cal, eventID, err := c.events.InterviewEvent(ctx, m.Tenant, m.InterviewID)
+	cal, eventID, _, err := c.events.InterviewEvent(ctx, m.Tenant, m.InterviewID)
 	if errors.Is(err, bot.ErrNotFound) {
 		return nil
 	}
@@ -294,12 +303,16 @@ func (c *Calendar) CancelMeeting(ctx context.Context, m bot.Meeting) error {
 }
 
 // MeetingResponses reads each user attendee's rsvp_status, page by page.
-// An interview without an event, or whose event the platform no longer
-// has, is bot.ErrNotFound (the engine makes it again).
+// An interview without an event, whose event shows an older version than
+// m (a move or an invitation that failed), or whose event the platform no
+// longer has, is bot.ErrNotFound: the engine puts it again.
 func (c *Calendar) MeetingResponses(ctx context.Context, m bot.Meeting) (map[string]bot.RSVP, error) {
-	cal, eventID, err := c.events.InterviewEvent(ctx, m.Tenant, m.InterviewID)
+	cal, eventID, seq, err := c.events.InterviewEvent(ctx, m.Tenant, m.InterviewID)
 	if err != nil {
 		return nil, fmt.Errorf("calendar event of interview %d: %w", m.InterviewID, err)
+	}
+	if seq < m.Sequence {
+		return nil, fmt.Errorf("calendar event of interview %d shows version %d of %d: %w", m.InterviewID, seq, m.Sequence, bot.ErrNotFound)
 	}
 	if c.api == nil {
 		return nil, errNoCalendarAPI

@@ -19,25 +19,30 @@ import (
 // memEvents is an EventStore in memory.
 type memEvents struct {
 	mu sync.Mutex
-	m  map[string][2]string
+	m  map[string]memEvent
+}
+
+type memEvent struct {
+	cal, ev string
+	seq     int
 }
 
 func memKey(tenant string, id int64) string { return tenant + "|" + string(rune('0'+id)) }
 
-func (s *memEvents) InterviewEvent(_ context.Context, tenant string, id int64) (string, string, error) {
+func (s *memEvents) InterviewEvent(_ context.Context, tenant string, id int64) (string, string, int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, ok := s.m[memKey(tenant, id)]
 	if !ok {
-		return "", "", bot.ErrNotFound
+		return "", "", 0, bot.ErrNotFound
 	}
-	return v[0], v[1], nil
+	return v.cal, v.ev, v.seq, nil
 }
 
-func (s *memEvents) SaveInterviewEvent(_ context.Context, tenant string, id int64, cal, ev string) error {
+func (s *memEvents) SaveInterviewEvent(_ context.Context, tenant string, id int64, cal, ev string, seq int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.m[memKey(tenant, id)] = [2]string{cal, ev}
+	s.m[memKey(tenant, id)] = memEvent{cal, ev, seq}
 	return nil
 }
 
@@ -56,7 +61,7 @@ var calPeople = []larktest.User{
 // calRig is a Calendar on the real SDK against a fake Open API.
 func calRig(t *testing.T) (*larktest.Server, *Calendar, *memEvents) {
 	s := larktest.NewServer(t, larktest.WithUsers(calPeople...))
-	store := &memEvents{m: map[string][2]string{}}
+	store := &memEvents{m: map[string]memEvent{}}
 	return s, NewCalendar(outSender(s), store), store
 }
 
@@ -104,7 +109,7 @@ func TestCalendarBookMoveCancel(t *testing.T) {
 	if got, want := attendeeIDs(ev), "ou_emp=needs_action,ou_mgr=needs_action,ou_hr=needs_action"; got != want {
 		t.Errorf("attendees %s, want %s", got, want)
 	}
-	if _, id, err := store.InterviewEvent(ctx, "lark:tk", 1); err != nil || id != ev.ID {
+	if _, id, _, err := store.InterviewEvent(ctx, "lark:tk", 1); err != nil || id != ev.ID {
 		t.Errorf("stored event %q, %v; want %q", id, err, ev.ID)
 	}
 
@@ -141,7 +146,7 @@ func TestCalendarBookMoveCancel(t *testing.T) {
 	if evs = s.CalendarEvents(); !evs[0].Deleted {
 		t.Errorf("the cancelled interview's event was not deleted")
 	}
-	if _, _, err := store.InterviewEvent(ctx, "lark:tk", 1); !errors.Is(err, bot.ErrNotFound) {
+	if _, _, _, err := store.InterviewEvent(ctx, "lark:tk", 1); !errors.Is(err, bot.ErrNotFound) {
 		t.Errorf("the deleted event is still remembered: %v", err)
 	}
 	if err := cal.CancelMeeting(ctx, cancelled); err != nil {
@@ -162,7 +167,7 @@ func TestCalendarManyAttendeesArePaged(t *testing.T) {
 		ids = append(ids, id)
 	}
 	s := larktest.NewServer(t, larktest.WithUsers(users...))
-	cal := NewCalendar(outSender(s), &memEvents{m: map[string][2]string{}})
+	cal := NewCalendar(outSender(s), &memEvents{m: map[string]memEvent{}})
 	m := meeting(t, time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC), 0, ids...)
 	if err := cal.PutMeeting(ctx, m); err != nil {
 		t.Fatal(err)
@@ -191,7 +196,7 @@ func TestCalendarErrors(t *testing.T) {
 		}
 		// The event was made and kept: trying again with the right people
 		// completes it, with no second event.
-		if _, _, err := store.InterviewEvent(ctx, "lark:tk", 1); err != nil {
+		if _, _, _, err := store.InterviewEvent(ctx, "lark:tk", 1); err != nil {
 			t.Fatalf("the event made before the refusal was not kept: %v", err)
 		}
 		if err := cal.PutMeeting(ctx, meeting(t, at, 0, "ou_emp", "ou_mgr")); err != nil {
@@ -220,7 +225,7 @@ func TestCalendarErrors(t *testing.T) {
 		if err := cal.PutMeeting(ctx, m); err != nil {
 			t.Fatal(err)
 		}
-		calID, evID, _ := store.InterviewEvent(ctx, "lark:tk", 1)
+		calID, evID, _, _ := store.InterviewEvent(ctx, "lark:tk", 1)
 		resp, err := cal.s.api.(calendarAPI).DeleteEvent(ctx, larkcalendar.NewDeleteCalendarEventReqBuilder().CalendarId(calID).EventId(evID).Build())
 		if err != nil || !resp.Success() {
 			t.Fatalf("delete behind pipbot's back: %v %+v", err, resp)
@@ -236,7 +241,7 @@ func TestCalendarErrors(t *testing.T) {
 		if len(evs) != 2 || evs[1].Deleted || !evs[1].Start.Equal(at.Add(time.Hour)) {
 			t.Fatalf("events %+v, want the vanished one and a new one at the new time", evs)
 		}
-		if _, id, _ := store.InterviewEvent(ctx, "lark:tk", 1); id != evs[1].ID {
+		if _, id, _, _ := store.InterviewEvent(ctx, "lark:tk", 1); id != evs[1].ID {
 			t.Errorf("stored %q, want the new event %q", id, evs[1].ID)
 		}
 	})
@@ -251,7 +256,7 @@ func TestCalendarErrors(t *testing.T) {
 		if err := cal.CancelMeeting(ctx, m); err == nil {
 			t.Fatal("a refused delete was taken for done")
 		}
-		if _, _, err := store.InterviewEvent(ctx, "lark:tk", 1); err != nil {
+		if _, _, _, err := store.InterviewEvent(ctx, "lark:tk", 1); err != nil {
 			t.Fatalf("the event was forgotten after a refused delete: %v", err)
 		}
 		if err := cal.CancelMeeting(ctx, m); err != nil || !s.CalendarEvents()[0].Deleted {
@@ -284,5 +289,37 @@ func TestFakeCalendarAnswersLikeFeishu(t *testing.T) {
 		CalendarEvent(larkcalendar.NewCalendarEventBuilder().Summary("x").Build()).Build())
 	if err != nil || cr.Code != larktest.CodeCalendarNoAccess {
 		t.Errorf("another calendar: %v, code %d; want 191002", err, cr.Code)
+	}
+}
+
+// TestCalendarMissedMoveIsCaughtUp: a move the platform refused leaves the
+// event at its old version; reading the answers says so (ErrNotFound, so
+// the engine puts it again), and the next put patches it.
+func TestCalendarMissedMoveIsCaughtUp(t *testing.T) {
+	ctx := context.Background()
+	s, cal, store := calRig(t)
+	at := time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC)
+	if err := cal.PutMeeting(ctx, meeting(t, at, 0, "ou_emp")); err != nil {
+		t.Fatal(err)
+	}
+	moved := meeting(t, at.Add(time.Hour), 1, "ou_emp")
+	s.FailCalendar(1, http.StatusForbidden, 191002, "no calendar access_role")
+	if err := cal.PutMeeting(ctx, moved); err == nil {
+		t.Fatal("a refused patch was taken for done")
+	}
+	if _, _, seq, _ := store.InterviewEvent(ctx, "lark:tk", 1); seq != 0 {
+		t.Errorf("after a refused move the event is remembered at version %d, want 0", seq)
+	}
+	if _, err := cal.MeetingResponses(ctx, moved); !errors.Is(err, bot.ErrNotFound) {
+		t.Fatalf("answers of an event behind its interview: %v, want ErrNotFound", err)
+	}
+	if err := cal.PutMeeting(ctx, moved); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := cal.MeetingResponses(ctx, moved); err != nil || got["ou_emp"] != bot.RSVPNeedsAction {
+		t.Fatalf("answers after catching up: %v, %v", got, err)
+	}
+	if evs := s.CalendarEvents(); len(evs) != 1 || !evs[0].Start.Equal(at.Add(time.Hour)) {
+		t.Errorf("events %+v, want the one event at the moved time", evs)
 	}
 }
