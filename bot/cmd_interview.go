@@ -313,6 +313,9 @@ func (e *Engine) cancelInterview(ctx context.Context, r *request, ref string, wo
 	}
 	p, role, iv, err := e.interviewFor(ctx, r, ref, no, OpInterview, true)
 	if err != nil {
+		if again, ok := e.cancelAgain(ctx, r, ref, no); ok {
+			return again, nil
+		}
 		return nil, err
 	}
 	iv.Status, iv.CancelledAt = InterviewCancelled, r.now

@@ -145,7 +145,7 @@ func (e *Engine) syncMeeting(ctx context.Context, r *request, p *Plan, iv *Inter
 		e.log.WarnContext(ctx, "calendar not updated", "tenant", p.Tenant, "plan_id", p.ID, "interview", iv.ID,
 			"cancelled", m.Cancelled, "err", err)
 		if m.Cancelled {
-			return r.tr("cal.cancel_failed")
+			return r.tr("cal.cancel_failed", p.Number, iv.No)
 		}
 		return r.tr("cal.put_failed", p.Number)
 	}
@@ -204,6 +204,25 @@ func (e *Engine) noticeInvite(ctx context.Context, rep Reply, rm Reminder, p *Pl
 		rep.Invite = &m
 	}
 	return rep
+}
+
+// cancelAgain answers "面谈 12 取消 1" for an interview already cancelled
+// on a platform with a calendar: it asks the calendar again to delete the
+// event (a first delete that failed) and says how that went. ok is false
+// when this does not apply, and the usual refusal stands.
+func (e *Engine) cancelAgain(ctx context.Context, r *request, ref, no string) ([]Reply, bool) {
+	if no == "" || e.meetingCalendar(r.cmd.Tenant) == nil {
+		return nil, false
+	}
+	p, _, err := e.planFor(ctx, r, ref, OpInterview)
+	if err != nil {
+		return nil, false
+	}
+	iv, err := e.findInterview(ctx, p, no)
+	if err != nil || iv.Status != InterviewCancelled {
+		return nil, false
+	}
+	return []Reply{r.text(r.tr("cal.cancel_again", iv.No, p.Number) + "\n" + e.syncMeeting(ctx, r, p, iv))}, true
 }
 
 // noteFirst adds a context line under the first reply's message.

@@ -12,12 +12,13 @@ import (
 
 // fakeCalendar is a platform calendar that records what the engine asks.
 type fakeCalendar struct {
-	calls   []string // "put", "cancel", "responses"
-	meets   []bot.Meeting
-	events  map[int64]int // interview id → the version its event shows
-	putErr  error
-	respErr error
-	answers map[string]bot.RSVP
+	calls     []string // "put", "cancel", "responses"
+	meets     []bot.Meeting
+	events    map[int64]int // interview id → the version its event shows
+	putErr    error
+	cancelErr error
+	respErr   error
+	answers   map[string]bot.RSVP
 }
 
 func (f *fakeCalendar) PutMeeting(_ context.Context, m bot.Meeting) error {
@@ -31,6 +32,9 @@ func (f *fakeCalendar) PutMeeting(_ context.Context, m bot.Meeting) error {
 
 func (f *fakeCalendar) CancelMeeting(_ context.Context, m bot.Meeting) error {
 	f.calls, f.meets = append(f.calls, "cancel"), append(f.meets, m)
+	if f.cancelErr != nil {
+		return f.cancelErr
+	}
 	delete(f.events, m.InterviewID)
 	return nil
 }
@@ -256,5 +260,40 @@ func TestNoticeCarriesTheInvite(t *testing.T) {
 	withCalendar(w)
 	if rep, _, _ := w.engine.Reminder(ctx, r); rep.Invite != nil {
 		t.Error("a platform with a calendar got an .ics on the notice")
+	}
+}
+
+// TestCancelAgainRetriesTheCalendar: a cancel whose calendar delete failed
+// says how to retry, and the same command asks the calendar again; it
+// changes nothing else and is refused where there is no calendar.
+func TestCancelAgainRetriesTheCalendar(t *testing.T) {
+	w := newWorld(t)
+	cal := withCalendar(w)
+	n := w.activePlan()
+	w.say(mgr, "面谈 "+itoa(n)+" 预约 2026-12-03 15:00")
+	cal.cancelErr = errors.New("feishu is down")
+	r := w.say(mgr, "面谈 "+itoa(n)+" 取消")
+	mustContain(t, r, "已取消", "⚠️", "面谈 "+itoa(n)+" 取消 1")
+	cal.cancelErr, cal.calls = nil, nil
+	audit, _ := w.store.Audit(context.Background(), w.tenant, w.plan(n).ID)
+	r = w.say(mgr, "面谈 "+itoa(n)+" 取消 1")
+	mustContain(t, r, "已取消", "📅 已从参与人的日历中删除")
+	if got := strings.Join(cal.calls, ","); got != "cancel" {
+		t.Errorf("cancelling again asked the calendar %q, want one cancel", got)
+	}
+	if after, _ := w.store.Audit(context.Background(), w.tenant, w.plan(n).ID); len(after) != len(audit) {
+		t.Errorf("cancelling again wrote %d audit entries, want none", len(after)-len(audit))
+	}
+	r = w.say(emp, "面谈 "+itoa(n)+" 取消 1")
+	if strings.Contains(text(r), "📅") {
+		t.Errorf("the employee, who may not cancel, reached the calendar:\n%s", text(r))
+	}
+
+	w2 := newWorld(t)
+	n2 := w2.activePlan()
+	w2.say(mgr, "面谈 "+itoa(n2)+" 预约 2026-12-03 15:00")
+	w2.say(mgr, "面谈 "+itoa(n2)+" 取消")
+	if r := w2.say(mgr, "面谈 "+itoa(n2)+" 取消 1"); strings.Contains(text(r), "📅") || !strings.Contains(text(r), "#1") {
+		t.Errorf("without a calendar, cancelling again: %s", text(r))
 	}
 }
