@@ -275,7 +275,7 @@ func (e *Engine) interviewStatus(ctx context.Context, r *request, ref, no string
 		e.log.WarnContext(ctx, "calendar answers unknown", "tenant", p.Tenant, "plan_id", p.ID, "interview", iv.ID, "err", err)
 		status.Body += "\n" + r.tr("cal.responses_unknown")
 	}
-	refresh := Button{Label: r.tr("btn.refresh"), Action: ActionRef{ID: "interview.status",
+	refresh := Button{Label: r.tr("btn.refresh"), Action: ActionRef{ID: "interview.rsvp",
 		Args: map[string]string{"plan": itoa(p.Number), "interview": itoa(iv.No)}}}
 	n := len(m.Blocks)
 	if b, ok := m.Blocks[n-1].(Buttons); ok {

@@ -174,10 +174,10 @@ func TestStatusShowsEachAnswer(t *testing.T) {
 
 	r := w.say(hr, "interview "+itoa(n)+" status")
 	mustContain(t, r, "张三 · ❔ tentative", "王经理 · ✅ accepted", "HR Lin · ❌ declined", "Calendar replies")
-	if got := buttons(r, ""); len(got) == 0 || got[0] != "interview.status" {
+	if got := buttons(r, ""); len(got) == 0 || got[0] != "interview.rsvp" {
 		t.Errorf("buttons %v, want refresh first", got)
 	}
-	r = w.act(emp, "interview.status", map[string]string{"plan": itoa(n), "interview": "1"}, nil)
+	r = w.act(emp, "interview.rsvp", map[string]string{"plan": itoa(n), "interview": "1"}, nil)
 	mustContain(t, r, "张三 · ❔ 待定")
 	if !r[0].Replace {
 		t.Error("refresh did not replace the clicked card")

@@ -55,9 +55,9 @@ func TestFeishuInterviewCalendar(t *testing.T) {
 
 		// The refresh button shows a later answer on the same card.
 		f.fake.SetRSVP(ev.ID, ouEmp, larktest.RSVPDecline)
-		resp := f.click(ouEmp, status, buttonValue(t, status.Card, "interview.status"), nil)
+		resp := f.click(ouEmp, status, buttonValue(t, status.Card, "interview.rsvp"), nil)
 		raw, _ := json.Marshal(answerCard(resp))
-		if !strings.Contains(string(raw), "张三 · ❌ 拒绝") || !strings.Contains(string(raw), "interview.status") {
+		if !strings.Contains(string(raw), "张三 · ❌ 拒绝") || !strings.Contains(string(raw), "interview.rsvp") {
 			t.Errorf("the refreshed card lacks the new answer or its refresh button: %s", raw)
 		}
 
