@@ -49,7 +49,7 @@ func (s *Sender) deliverInvite(ctx context.Context, o Origin, r bot.Reply, key s
 	if err != nil {
 		return ts, err
 	}
-	id, err := s.uploadFile(ctx, api, o.TeamID, f)
+	id, err := s.uploadFile(ctx, api, o.TeamID, f, "")
 	if err != nil {
 		return ts, err
 	}
