@@ -3,6 +3,7 @@ package lark
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -321,5 +322,29 @@ func TestCalendarMissedMoveIsCaughtUp(t *testing.T) {
 	}
 	if evs := s.CalendarEvents(); len(evs) != 1 || !evs[0].Start.Equal(at.Add(time.Hour)) {
 		t.Errorf("events %+v, want the one event at the moved time", evs)
+	}
+}
+
+// TestCalendarUnderRateLimits: against ceilings cut to a twentieth, the
+// fake answers some calendar calls with 429 and the calls still complete,
+// each interview with one event.
+func TestCalendarUnderRateLimits(t *testing.T) {
+	ctx := context.Background()
+	s := larktest.NewServer(t, larktest.WithUsers(calPeople...), larktest.WithScale(0.05))
+	store := &memEvents{m: map[string]memEvent{}}
+	cal := NewCalendar(outSender(s, func(o *SenderOptions) { o.Limits = DefaultLimits().Scale(10) }), store)
+	at := time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		m := meeting(t, at.Add(time.Duration(i)*time.Hour), 0, "ou_emp", "ou_mgr")
+		m.InterviewID, m.UID = int64(i+1), fmt.Sprintf("pipbot-lark-tk-interview-%d@pipbot", i+1)
+		if err := cal.PutMeeting(ctx, m); err != nil {
+			t.Fatalf("interview %d: %v", i+1, err)
+		}
+	}
+	if n := len(s.CalendarEvents()); n != 3 {
+		t.Errorf("%d events, want 3", n)
+	}
+	if s.Count429() == 0 {
+		t.Error("the fake never refused a calendar call: its limits are not applied")
 	}
 }

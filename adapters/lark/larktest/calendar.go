@@ -24,6 +24,12 @@ const (
 	CodeEventNotFound    = 193001 // event not found (unknown, or deleted)
 )
 
+// apiCalendar counts the calendar calls against the app's rate limits.
+const apiCalendar = "calendar"
+
+// maxAttendees is how many attendees one event may have.
+const maxAttendees = 3000
+
 // RSVP statuses of an attendee (rsvp_status).
 const (
 	RSVPNeedsAction = "needs_action"
@@ -143,6 +149,9 @@ func (s *Server) calendar(r *http.Request, app string) reply {
 		f := c.faults[0]
 		c.faults = c.faults[1:]
 		return fail(f.status, f.code, f.msg)
+	}
+	if rep, ok := s.admit(s.now(), s.appLimits(app, apiCalendar)...); !ok {
+		return rep
 	}
 	if t := r.URL.Query().Get("user_id_type"); t != "" && t != "open_id" {
 		return fail(http.StatusBadRequest, CodeCalendarParam, "invalid parameters in request, ext=only user_id_type=open_id is faked")
@@ -350,6 +359,15 @@ func (s *Server) addAttendees(r *http.Request, c *calendarState, ev *CalendarEve
 			return fail(http.StatusBadRequest, CodeCalendarParam, "invalid parameters in request, ext=invalid user id "+id)
 		}
 		add = append(add, id)
+	}
+	fresh := 0
+	for _, id := range add {
+		if !slices.ContainsFunc(ev.Attendees, func(a CalendarAttendee) bool { return a.OpenID == id }) {
+			fresh++
+		}
+	}
+	if len(ev.Attendees)+fresh > maxAttendees {
+		return fail(http.StatusBadRequest, CodeCalendarParam, "invalid parameters in request, ext=an event has at most 3000 attendees")
 	}
 	for _, id := range add {
 		if !slices.ContainsFunc(ev.Attendees, func(a CalendarAttendee) bool { return a.OpenID == id }) {
