@@ -102,6 +102,7 @@ var actionCommands = map[string]actionHandler{
 	"interview.prep":  (*Engine).actInterviewPrep,
 	"interview.rate":  (*Engine).actInterviewRate,
 	"interview.notes": (*Engine).actInterviewNotes,
+	"interview.rsvp":  (*Engine).actInterviewStatus,
 	"action.done":     (*Engine).actActionDone,
 	"plan.track":      (*Engine).actTrack,
 }

@@ -91,7 +91,7 @@ func (e *Engine) ReminderWith(ctx context.Context, rm Reminder, f ReminderFacts)
 	if err != nil || !send {
 		return Reply{}, err == nil, err
 	}
-	return Reply{To: rm.Recipient, Private: true, Key: rm.Key(), Message: m}, false, nil
+	return e.noticeInvite(ctx, Reply{To: rm.Recipient, Private: true, Key: rm.Key(), Message: m}, rm, p, f.Interviews), false, nil
 }
 
 // reader is a request standing for the recipient of a reminder, so the

@@ -43,6 +43,7 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 	a.profiles.byPlatform[bot.PlatformLark] = dir
 	sender := lark.NewSender(lark.SenderOptions{Client: client, AppID: c.AppID, Limiter: a.redis, People: a.db,
 		Locale: locale, Limits: a.tune.larkLimits(), Log: log})
+	a.meetings[bot.PlatformLark] = lark.NewCalendar(sender, a.db)
 	botID, botName, err := lark.BotInfo(ctx, client)
 	if err != nil {
 		// Without the bot's id, group messages are matched by the bot's
