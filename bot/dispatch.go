@@ -81,6 +81,7 @@ var actionCommands = map[string]actionHandler{
 	"plan.create":     (*Engine).actCreate,
 	"plan.list":       (*Engine).actPlans,
 	"plan.show":       (*Engine).actShow,
+	"export.all":      (*Engine).actExportAll,
 	"plan.submit":     (*Engine).actSubmit,
 	"plan.approve":    (*Engine).actApprove,
 	"plan.changes":    (*Engine).actChanges,

@@ -18,8 +18,11 @@ import (
 // one plan is Private and goes to rm.Recipient; only the team summary goes to
 // a group chat, and it carries counts alone.
 func (e *Engine) Reminder(ctx context.Context, rm Reminder) (rep Reply, skip bool, err error) {
-	if rm.Kind == RemindWeeklySummary {
+	switch rm.Kind {
+	case RemindWeeklySummary:
 		return e.summaryReminder(ctx, rm)
+	case RemindHRDigest:
+		return e.digestReminder(ctx, rm)
 	}
 	var f ReminderFacts
 	f.Plan, err = e.store.PlanByID(ctx, rm.Tenant, rm.PlanID)
@@ -55,8 +58,11 @@ type ReminderFacts struct {
 // ReminderWith is Reminder on facts already loaded (a team summary, which
 // has no plan, ignores them): nil Plan means the plan is gone.
 func (e *Engine) ReminderWith(ctx context.Context, rm Reminder, f ReminderFacts) (rep Reply, skip bool, err error) {
-	if rm.Kind == RemindWeeklySummary {
+	switch rm.Kind {
+	case RemindWeeklySummary:
 		return e.summaryReminder(ctx, rm)
+	case RemindHRDigest:
+		return e.digestReminder(ctx, rm)
 	}
 	p := f.Plan
 	if p == nil {

@@ -88,6 +88,7 @@ func (pl *Planner) wantGroup(ctx context.Context, rn *run, tenant string, plans 
 		want = append(want, pl.planRows(rn, f)...)
 	}
 	want = append(want, pl.summaryRows(rn, tenant, plans)...)
+	want = append(want, pl.digestRows(rn, tenant)...)
 	rn.plans += len(plans)
 	rn.wanted += len(want)
 	return want, ivs, nil
