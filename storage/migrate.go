@@ -26,7 +26,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 	models := []any{
 		&planRow{}, &updateRow{}, &interviewRow{}, &reviewRow{},
 		&adjustmentRow{}, &noteRow{}, &auditRow{}, &auditHeadRow{}, &personRow{}, &teamChatRow{},
-		&inboxRow{}, &inboxKeyRow{}, &reminderRow{}, &effectRow{}, &calendarYearRow{}, &planChangeRow{}, &plannerMarkRow{}, &planRiskRow{},
+		&inboxRow{}, &inboxKeyRow{}, &reminderRow{}, &effectRow{}, &calendarYearRow{}, &planChangeRow{}, &plannerMarkRow{},
+		&interviewEventRow{}, &planRiskRow{},
 	}
 	if err := g.AutoMigrate(models...); err != nil {
 		return fmt.Errorf("migrate %s schema: %w", db.kind, err)
