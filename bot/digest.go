@@ -69,6 +69,10 @@ func (e *Engine) digest(ctx context.Context, rd *request, plans []*Plan) (Messag
 	if err != nil {
 		return Message{}, fmt.Errorf("compose HR digest: %w", err)
 	}
+	riskCount, turned, rating, err := e.digestRisks(ctx, rd, running, latest, monday.AddDate(0, 0, -7))
+	if err != nil {
+		return Message{}, err
+	}
 	var missed []*Plan
 	for _, p := range running {
 		if latest[p.ID].Week < lastWeek && p.StartedAt.Before(monday.AddDate(0, 0, -3)) { // ran through last week's Friday
@@ -105,7 +109,7 @@ func (e *Engine) digest(ctx context.Context, rd *request, plans []*Plan) (Messag
 		{Label: rd.tr("status.draft"), Value: strconv.Itoa(count[StatusDraft])},
 		{Label: rd.tr("status.closed"), Value: strconv.Itoa(count[StatusClosed])},
 		{Label: rd.tr("status.cancelled"), Value: strconv.Itoa(count[StatusCancelled])},
-	})
+	}, riskFields(rd.loc, riskCount))
 	var open []*Plan // the plans the buttons open, each once, in the lists' order
 	list := func(title string, ps []*Plan, line func(*Plan) string) {
 		if len(ps) == 0 {
@@ -127,6 +131,7 @@ func (e *Engine) digest(ctx context.Context, rd *request, plans []*Plan) (Messag
 	who := func(p *Plan) string {
 		return rd.tr("digest.plan", p.Number, e.name(ctx, p.Tenant, p.EmployeeID), e.name(ctx, p.Tenant, p.ManagerID))
 	}
+	list("digest.turned", turned, func(p *Plan) string { return who(p) + " · " + rating[p.ID].Line(rd.loc) })
 	list("digest.missed", missed, func(p *Plan) string {
 		last := latest[p.ID].Week
 		if last == "" {
@@ -150,7 +155,7 @@ func (e *Engine) digest(ctx context.Context, rd *request, plans []*Plan) (Messag
 		}
 		return who(p) + " · " + rd.tr("digest.waiting_approval")
 	})
-	if len(missed)+len(meetings)+len(waiting) == 0 {
+	if len(turned)+len(missed)+len(meetings)+len(waiting) == 0 {
 		m.Blocks = append(m.Blocks, Text{Body: rd.tr("digest.quiet")})
 	}
 	var row Buttons

@@ -12,6 +12,7 @@ var msgRisk = map[string]msg{
 	"risk.sep":         {"；", "; "},
 	"field.risk":       {"风险", "Risk"},
 	"team.critical":    {"高风险", "Critical"},
+	"digest.turned":    {"过去一周转为有风险或高风险（%d）：", "Turned at risk or critical in the past week (%d):"},
 	"risk.alert_title": {"计划 #%d 转为高风险", "Plan #%d turned critical"},
 	"act.plan.risk":    {"风险评级变化", "risk rating changed"},
 	"role.system":      {"系统", "system"},

@@ -140,3 +140,24 @@ func TestRiskShown(t *testing.T) {
 	mustContain(t, w.say(hr, "全部"), "🔴 高风险 · 进度 0%")
 	mustContain(t, w.say(emp, "我的计划"), "🔴 高风险")
 }
+
+// TestRiskInDigest: HR's Monday digest counts the running plans by rating
+// and lists the plan that turned critical in the past week, with why.
+func TestRiskInDigest(t *testing.T) {
+	w := newWorld(t)
+	n := inActive(w)
+	w.now = w.now.AddDate(0, 0, 15) // Tuesday of the third week: two weeks missed
+	w.sweep()
+	w.now = w.now.AddDate(0, 0, 6) // the next Monday
+	rm := bot.Reminder{Tenant: w.tenant, Platform: bot.PlatformConsole, Kind: bot.RemindHRDigest, Subject: "digest",
+		DueKey: bot.WeekKey(w.now, time.UTC), Recipient: hr.ID}
+	rep, skip, err := w.engine.Reminder(context.Background(), rm)
+	if err != nil || skip {
+		t.Fatalf("digest: skip %v, %v", skip, err)
+	}
+	if rep.To != hr.ID || !rep.Private {
+		t.Errorf("digest not private to HR: %+v", rep)
+	}
+	mustContain(t, []bot.Reply{rep}, "🔴 Critical", "Turned at risk or critical in the past week (1)",
+		"#"+itoa(n)+" 张三", "🔴 Critical · progress 0%", "weekly updates missed in a row")
+}
