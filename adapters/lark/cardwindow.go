@@ -75,7 +75,7 @@ func tracked(m bot.Message) (ok bool, kind string, plan int) {
 
 // recordCard keeps the card just sent as messageID to t for reply r, when
 // it has anything to click. A failure is logged: the card went out.
-func (s *Sender) recordCard(ctx context.Context, tenantKey string, t target, r bot.Reply, messageID string, prev string, gen int) {
+func (s *Sender) recordCard(ctx context.Context, tenantKey string, t target, r bot.Reply, messageID string) {
 	ok, kind, plan := tracked(r.Message)
 	if s.cards == nil || !ok || messageID == "" {
 		return
@@ -83,7 +83,7 @@ func (s *Sender) recordCard(ctx context.Context, tenantKey string, t target, r b
 	raw, err := bot.MarshalReplies([]bot.Reply{r})
 	if err == nil {
 		err = s.cards.RecordCard(ctx, bot.SentCard{Tenant: tenantOf(tenantKey), RecipientType: t.idType, Recipient: t.id,
-			Plan: plan, Kind: kind, MessageID: messageID, PrevMessageID: prev, Generation: gen, SentAt: s.now(), Reply: raw})
+			Plan: plan, Kind: kind, MessageID: messageID, SentAt: s.now(), Reply: raw})
 	}
 	if err != nil {
 		s.log.Warn("sent card not recorded; it will not be sent again before its window closes",
@@ -255,7 +255,7 @@ func (f *Refresher) refresh(ctx context.Context, c bot.SentCard) (bool, error) {
 	r.Replace, r.Key, r.To, r.Chat = false, "", "", ""
 	r.Message.Blocks = append([]bot.Block{bot.Context(resentNote(l, c.SentAt.In(zone)))}, r.Message.Blocks...)
 	o := Origin{TenantKey: tenantKey}
-	newID, err := s.createTracked(ctx, o, t, r, resendUUID(c), c.MessageID, c.Generation+1)
+	newID, err := s.createTracked(ctx, o, t, r, resendUUID(c), false)
 	if err != nil {
 		if Temporary(err) {
 			return release(fmt.Errorf("card %d: send again: %w", c.ID, err))
@@ -334,14 +334,15 @@ func expiredNotice(at time.Time) bot.Message {
 // create sends r to t as a new card (createCards) and keeps it when it has
 // anything to click.
 func (s *Sender) create(ctx context.Context, o Origin, t target, r bot.Reply, uuid string) (string, error) {
-	return s.createTracked(ctx, o, t, r, uuid, "", 0)
+	return s.createTracked(ctx, o, t, r, uuid, true)
 }
 
-// createTracked is create for a card that replaces prev, generation gen.
-func (s *Sender) createTracked(ctx context.Context, o Origin, t target, r bot.Reply, uuid, prev string, gen int) (string, error) {
+// createTracked is create, keeping the card only when keep is set: a card
+// sent again is followed by its own row (CardResent) instead.
+func (s *Sender) createTracked(ctx context.Context, o Origin, t target, r bot.Reply, uuid string, keep bool) (string, error) {
 	id, err := s.createCards(ctx, o, t, r, uuid)
-	if err == nil && gen == 0 {
-		s.recordCard(ctx, o.TenantKey, t, r, id, prev, gen)
+	if err == nil && keep {
+		s.recordCard(ctx, o.TenantKey, t, r, id)
 	}
 	return id, err
 }
