@@ -36,7 +36,7 @@ func TestFeishuApprovalCardOutlivesWindow(t *testing.T) {
 				Owner: "test-" + d.String(), Zone: f.cfg.Location(), Clock: func() time.Time { return time.Now().Add(d) }})
 		}
 		sent = len(f.fake.Messages())
-		if k, err := ahead(13*24*time.Hour).RunOnce(ctx); k != 1 || err != nil {
+		if k, err := ahead(13 * 24 * time.Hour).RunOnce(ctx); k != 1 || err != nil {
 			t.Fatalf("day 13: sent %d again, %v; want the manager's approval card", k, err)
 		}
 		fresh := f.awaitDM(ouMgr, sent, "plan.approve", "重新发送")
@@ -49,7 +49,7 @@ func TestFeishuApprovalCardOutlivesWindow(t *testing.T) {
 		f.quiet()
 
 		sent = len(f.fake.Messages())
-		if k, err := ahead(26*24*time.Hour).RunOnce(ctx); k != 1 || err != nil {
+		if k, err := ahead(26 * 24 * time.Hour).RunOnce(ctx); k != 1 || err != nil {
 			t.Fatalf("day 26: sent %d again, %v; want only the employee's acknowledgment card", k, err)
 		}
 		f.awaitDM(ouEmp, sent, "plan.ack", "重新发送")
