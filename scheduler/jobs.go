@@ -21,6 +21,8 @@ const (
 	JobMonthlyReview   = "monthly_review"
 	JobPlanEnding      = "plan_ending"
 	JobArchive         = "archive"
+	JobTracking        = "tracking_due" // the manager's biweekly tracking note
+	JobHRDigest        = "hr_digest"
 	JobPlan            = "plan"
 )
 
@@ -32,12 +34,15 @@ var jobKinds = map[string][]bot.ReminderKind{
 	JobMonthlyReview:   {bot.RemindMonthly},
 	JobPlanEnding:      {bot.RemindEnding},
 	JobArchive:         {bot.RemindArchive},
+	JobTracking:        {bot.RemindTracking},
+	JobHRDigest:        {bot.RemindHRDigest},
 	JobPlan:            nil,
 }
 
 // JobNames lists the jobs, for usage messages.
 func JobNames() []string {
-	return []string{JobInterviewNotice, JobWeeklyUpdate, JobMissedUpdate, JobMonthlyReview, JobPlanEnding, JobArchive, JobPlan}
+	return []string{JobInterviewNotice, JobWeeklyUpdate, JobMissedUpdate, JobMonthlyReview, JobPlanEnding, JobArchive,
+		JobTracking, JobHRDigest, JobPlan}
 }
 
 // Jobs runs the scheduler's jobs by hand for the admin CLI: `pipbot jobs

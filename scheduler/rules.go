@@ -35,6 +35,8 @@ type Rules struct {
 	EndingTime     string  `yaml:"ending_time"`
 	ArchiveDays    int     `yaml:"archive_days"` // archive reminder: working days after an interview
 	ArchiveTime    string  `yaml:"archive_time"`
+	DigestDay      Weekday `yaml:"digest_day"`  // "monday": HR's weekly digest, or the week's next working day
+	DigestTime     string  `yaml:"digest_time"` // "10:00"
 	// Spread spreads reminders due at one minute over this window after it,
 	// each recipient at an offset fixed by a hash of them ("5m"; "0s" sends
 	// on the minute): Feishu asks apps not to send on :00 and :30.
@@ -53,6 +55,7 @@ func DefaultRules() Rules {
 		WeeklyDay: Weekday(time.Friday), WeeklyTime: "17:00", EscalationTime: "10:00", EscalateHR: true,
 		MonthlyDay: 25, MonthlyTime: "10:00", MonthlyGrace: 2,
 		EndingDays: 3, EndingTime: "10:00", ArchiveDays: 1, ArchiveTime: "10:00",
+		DigestDay: Weekday(time.Monday), DigestTime: "10:00",
 		Spread:   DefaultSpread.String(),
 		Approval: string(bot.ApproveManager),
 	}
@@ -113,7 +116,8 @@ func parseClock(s string) (clock, error) {
 func (r Rules) Validate() error {
 	var errs []error
 	for _, c := range []struct{ name, v string }{{"notice_time", r.NoticeTime}, {"weekly_time", r.WeeklyTime},
-		{"escalation_time", r.EscalationTime}, {"monthly_time", r.MonthlyTime}, {"ending_time", r.EndingTime}, {"archive_time", r.ArchiveTime}} {
+		{"escalation_time", r.EscalationTime}, {"monthly_time", r.MonthlyTime}, {"ending_time", r.EndingTime}, {"archive_time", r.ArchiveTime},
+		{"digest_time", r.DigestTime}} {
 		if _, err := parseClock(c.v); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", c.name, err))
 		}
@@ -139,6 +143,9 @@ func (r Rules) Validate() error {
 	if r.WeeklyDay < Weekday(time.Monday) || r.WeeklyDay > Weekday(time.Friday) {
 		errs = append(errs, fmt.Errorf("weekly_day: %s: want monday … friday", time.Weekday(r.WeeklyDay)))
 	}
+	if r.DigestDay < Weekday(time.Monday) || r.DigestDay > Weekday(time.Friday) {
+		errs = append(errs, fmt.Errorf("digest_day: %s: want monday … friday", time.Weekday(r.DigestDay)))
+	}
 	if len(r.Region) != 2 || strings.ToUpper(r.Region) != r.Region {
 		errs = append(errs, fmt.Errorf("region: %q: want a two-letter code such as CN or US", r.Region))
 	}
@@ -160,10 +167,10 @@ type RuleBook struct {
 // compiled is a validated Rules with its times parsed.
 type compiled struct {
 	Rules
-	notice, weekly, escalation, monthly, ending, archive clock
-	noticeDeadline                                       time.Duration
-	spread                                               time.Duration
-	tz                                                   *time.Location // nil: the service default
+	notice, weekly, escalation, monthly, ending, archive, digest clock
+	noticeDeadline                                               time.Duration
+	spread                                                       time.Duration
+	tz                                                           *time.Location // nil: the service default
 }
 
 func compile(r Rules) (compiled, error) {
@@ -177,6 +184,7 @@ func compile(r Rules) (compiled, error) {
 	c.monthly, _ = parseClock(r.MonthlyTime)
 	c.ending, _ = parseClock(r.EndingTime)
 	c.archive, _ = parseClock(r.ArchiveTime)
+	c.digest, _ = parseClock(r.DigestTime)
 	c.noticeDeadline, _ = time.ParseDuration(r.NoticeDeadline)
 	c.spread, _ = time.ParseDuration(r.Spread)
 	if r.TZ != "" {

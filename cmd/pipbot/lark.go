@@ -47,6 +47,7 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 	a.profiles.byPlatform[bot.PlatformLark] = dir
 	sender := lark.NewSender(lark.SenderOptions{Client: client, AppID: c.AppID, Limiter: a.redis, People: a.db,
 		Locale: locale, Limits: a.tune.larkLimits(), Log: log, Cards: a.db, Clock: now})
+	a.meetings[bot.PlatformLark] = lark.NewCalendar(sender, a.db)
 	botID, botName, err := lark.BotInfo(ctx, client)
 	if err != nil {
 		// Without the bot's id, group messages are matched by the bot's
@@ -57,7 +58,7 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 		AppID: c.AppID, AppSecret: c.AppSecret.Reveal(), VerificationToken: c.VerificationToken.Reveal(),
 		EncryptKey: c.EncryptKey.Reveal(), BaseURL: base, Mode: c.Mode, BotOpenID: botID, BotName: botName,
 		Engine: a.engine, Inbox: a.db, Deliverer: sender, Profiler: dir, Chats: dir, Log: log, Clock: now,
-		Cards: a.db,
+		Recorded: a.metrics.recordedOn(bot.PlatformLark), Cards: a.db,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("feishu/lark adapter: %w", err)
