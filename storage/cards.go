@@ -143,6 +143,14 @@ func (db *DB) ResolveCard(ctx context.Context, c bot.SentCard, owner string, at 
 	})
 }
 
+// HoldCard reports, by failing with ErrLeaseLost, that c is no longer
+// owner's as claimed (a click answered it, or another replica took it
+// over), and otherwise extends the lease to until: the refresher checks
+// just before each step that shows something.
+func (db *DB) HoldCard(ctx context.Context, c bot.SentCard, owner string, until time.Time) error {
+	return db.finishCard(ctx, "hold card %d", c, owner, map[string]any{"lease_until": toDBTime(until)})
+}
+
 // ReleaseCard gives back owner's lease on c, so the next round tries it
 // again.
 func (db *DB) ReleaseCard(ctx context.Context, c bot.SentCard, owner string) error {

@@ -59,6 +59,15 @@ func testSentCardLifecycle(t *testing.T, db *DB) {
 	if again, _ := db.ClaimStaleCards(ctx, "w2", now.Add(30*time.Second), now, 10, time.Minute); len(again) != 0 {
 		t.Fatalf("claimed a leased card: %+v", again)
 	}
+	if err := db.HoldCard(ctx, c, "w2", now.Add(time.Minute)); !errors.Is(err, ErrLeaseLost) {
+		t.Fatalf("HoldCard by a stranger: %v", err)
+	}
+	if err := db.HoldCard(ctx, c, "w1", now.Add(2*time.Minute)); err != nil {
+		t.Fatalf("HoldCard: %v", err)
+	}
+	if again, _ := db.ClaimStaleCards(ctx, "w2", now.Add(90*time.Second), now, 10, time.Minute); len(again) != 0 {
+		t.Fatalf("claimed a card whose lease was extended: %+v", again)
+	}
 	if err := db.CardResent(ctx, c, "w2", "om_new", now); !errors.Is(err, ErrLeaseLost) {
 		t.Fatalf("CardResent by a stranger: %v", err)
 	}

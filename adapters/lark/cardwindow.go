@@ -38,6 +38,7 @@ type CardStore interface {
 	CardResent(ctx context.Context, c bot.SentCard, owner, newMessageID string, at time.Time) error
 	ResolveCard(ctx context.Context, c bot.SentCard, owner string, at time.Time) error
 	ReleaseCard(ctx context.Context, c bot.SentCard, owner string) error
+	HoldCard(ctx context.Context, c bot.SentCard, owner string, until time.Time) error
 	PruneCards(ctx context.Context, before time.Time) (int, error)
 }
 
@@ -254,6 +255,12 @@ func (f *Refresher) refresh(ctx context.Context, c bot.SentCard) (bool, error) {
 	zone := f.zoneOf(ctx, c)
 	r.Replace, r.Key, r.To, r.Chat = false, "", "", ""
 	r.Message.Blocks = append([]bot.Block{bot.Context(resentNote(l, c.SentAt.In(zone)))}, r.Message.Blocks...)
+	// A click may have answered the card since it was claimed: then there
+	// is nothing to send.
+	if err := f.o.Cards.HoldCard(ctx, c, owner, f.o.Clock().Add(f.o.Lease)); err != nil {
+		log.Info("card answered or taken over while being sent again", "err", err)
+		return false, nil
+	}
 	o := Origin{TenantKey: tenantKey}
 	newID, err := s.createTracked(ctx, o, t, r, resendUUID(c), false)
 	if err != nil {
@@ -264,6 +271,11 @@ func (f *Refresher) refresh(ctx context.Context, c bot.SentCard) (bool, error) {
 		return false, f.o.Cards.ResolveCard(ctx, c, owner, f.o.Clock())
 	}
 	now := f.o.Clock()
+	if err := f.o.Cards.HoldCard(ctx, c, owner, now.Add(f.o.Lease)); err != nil {
+		// Answered by a click in the meantime: its answer stays on the old card.
+		log.Info("card answered while being sent again; the old card is left as the click left it", "new_message_id", newID, "err", err)
+		return true, nil
+	}
 	if now.Sub(c.SentAt) <= CardWindow {
 		old := Origin{TenantKey: tenantKey, CardMessageID: c.MessageID}
 		if t.idType == "open_id" {

@@ -315,3 +315,34 @@ func TestUpdateOfOldCardFallsBackToNewCard(t *testing.T) {
 		t.Errorf("the dead card still waits: %+v", cs[0])
 	}
 }
+
+// A click that answers the card while the refresher is at it (after the
+// claim, before the new card goes out) wins: nothing is sent again and the
+// old card keeps the click's answer.
+func TestClickDuringRefreshWins(t *testing.T) {
+	e := newWindowEnv(t, nil)
+	ctx := context.Background()
+	id, err := e.sender.Send(ctx, windowTenant, approvalCard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clk.Advance(13 * 24 * time.Hour)
+	decided := bot.Reply{Replace: true, Private: true, Message: bot.Message{Blocks: []bot.Block{bot.Text{Body: "已批准 #12"}}}}
+	clickNow := awaiterFunc(func(string, int, string, string) (*bot.Message, bool, error) {
+		o := Origin{TenantKey: windowTenant, ChatID: "oc_p2p_mgr", ChatType: "p2p", CardMessageID: id, OperatorID: "ou_mgr", EventID: "ev-race"}
+		if err := e.sender.Deliver(ctx, o, []bot.Reply{decided}); err != nil {
+			t.Error(err)
+		}
+		m := approvalCard().Message
+		return &m, true, nil
+	})
+	if n, err := e.refresher("r", clickNow).RunOnce(ctx); n != 0 || err != nil {
+		t.Fatalf("sent %d, %v; want none", n, err)
+	}
+	if len(e.srv.Messages()) != 1 {
+		t.Errorf("%d messages, want only the first card", len(e.srv.Messages()))
+	}
+	if got, _ := e.srv.Card(id); !strings.Contains(cardText(got), "已批准") {
+		t.Errorf("old card lost the click's answer: %s", cardText(got))
+	}
+}
