@@ -59,6 +59,9 @@ type Options struct {
 	Deliverer Deliverer
 	Profiler  Profiler  // optional: commands then carry only the sender's id
 	Chats     ChatTyper // optional: see chatKind
+	// Cards, the Sender's kept cards, tells a click on a card past Feishu's
+	// 14-day window, which is answered with a new card (cardwindow.go).
+	Cards CardStore // optional
 
 	Log   *slog.Logger
 	Clock func() time.Time
