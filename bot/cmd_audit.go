@@ -80,7 +80,7 @@ func (e *Engine) auditValue(ctx context.Context, r *request, v string) string {
 	if v == "" {
 		return "-"
 	}
-	for _, kind := range []string{"status", "outcome", "role", "adjust", "interview", "note", "type", "stage", "action"} {
+	for _, kind := range []string{"status", "outcome", "role", "adjust", "interview", "note", "type", "stage", "action", "risk"} {
 		if s := enumText(r.loc, kind, v); s != v {
 			return s
 		}

@@ -12,6 +12,7 @@ import (
 //	interview 12 book 2026-12-03 15:00 [50] [hr]   面谈 12 预约 12月3日 15:00 [50] [HR]
 //	interview 12 move [1] 2026-12-04 10:00         面谈 12 改期 [1] 12月4日 10:00
 //	interview 12 cancel [1]                        面谈 12 取消 [1]
+//	interview 12 status [1]                        面谈 12 状态 [1]  (calendar replies)
 //	interview 12 notes [1] opening: … review: …    面谈 12 记录 [1] 开场: … 回顾: … 共识: … 总结: … 优势: … 差距: …
 //	interview 12 confirm [1]                       面谈 12 确认 [1]
 //	interview 12 rate [1] 4 helpful                面谈 12 评价 [1] 4 很有帮助
@@ -36,6 +37,12 @@ func (e *Engine) cmdInterview(ctx context.Context, r *request, args []string) ([
 		return e.moveInterview(ctx, r, ref, rest)
 	case isWord(sub, "cancel", "取消"):
 		return e.cancelInterview(ctx, r, ref, rest)
+	case isWord(sub, "status", "rsvp", "状态", "回复"):
+		no := ""
+		if len(rest) > 0 {
+			no = rest[0]
+		}
+		return e.interviewStatus(ctx, r, ref, no)
 	case isWord(sub, "notes", "note", "记录", "纪要"):
 		return e.interviewNotes(ctx, r, ref, rest)
 	case isWord(sub, "confirm", "确认"):
@@ -153,7 +160,15 @@ func (e *Engine) bookInterview(ctx context.Context, r *request, ref string, word
 			Message: e.interviewCard(ctx, to, p, iv, "iv.booked")}
 		replies = append(replies, rep)
 	}
-	return replies, nil
+	return e.inCalendars(ctx, r, p, iv, replies), nil
+}
+
+// inCalendars puts the committed change of iv into the attendees'
+// calendars: through the platform's calendar, noted on the actor's
+// answer, or as invitations on the replies (interview_calendar.go).
+func (e *Engine) inCalendars(ctx context.Context, r *request, p *Plan, iv *Interview, replies []Reply) []Reply {
+	replies = noteFirst(replies, e.syncMeeting(ctx, r, p, iv))
+	return e.withInvites(ctx, r, p, iv, replies)
 }
 
 // shortNotice reports whether an interview at `at` is booked on or after the
@@ -241,6 +256,7 @@ func (e *Engine) moveInterview(ctx context.Context, r *request, ref string, word
 	}
 	old := iv.At
 	iv.At, iv.Minutes, iv.ShortNotice, iv.NoticeReason = at, minutes, short, ""
+	iv.CalendarSeq++
 	if short {
 		iv.NoticeReason = reason
 	}
@@ -252,7 +268,7 @@ func (e *Engine) moveInterview(ctx context.Context, r *request, ref string, word
 		replies = append(replies, Reply{To: to, Private: true, Key: notifyKey(p, "interview:"+itoa(iv.No)+":moved:"+itoa(int(at.Unix())), to),
 			Message: e.interviewCard(ctx, to, p, iv, "iv.moved")})
 	}
-	return replies, nil
+	return e.inCalendars(ctx, r, p, iv, replies), nil
 }
 
 // interviewFor loads plan ref and its interview no for an actor allowed op.
@@ -297,9 +313,13 @@ func (e *Engine) cancelInterview(ctx context.Context, r *request, ref string, wo
 	}
 	p, role, iv, err := e.interviewFor(ctx, r, ref, no, OpInterview, true)
 	if err != nil {
+		if again, ok := e.cancelAgain(ctx, r, ref, no); ok {
+			return again, nil
+		}
 		return nil, err
 	}
 	iv.Status, iv.CancelledAt = InterviewCancelled, r.now
+	iv.CalendarSeq++
 	if err := e.saveInterview(ctx, r, p, iv, role, "interview.cancel", string(InterviewBooked), string(InterviewCancelled)); err != nil {
 		return nil, err
 	}
@@ -307,7 +327,7 @@ func (e *Engine) cancelInterview(ctx context.Context, r *request, ref string, wo
 	for _, to := range r.others(iv.Attendees...) {
 		replies = append(replies, e.notify(ctx, p, to, "interview:"+itoa(iv.No)+":cancelled", "iv.cancelled", e.name(ctx, p.Tenant, r.actor.ID), formatTimeFor(e, ctx, p.Tenant, to, iv.At)))
 	}
-	return replies, nil
+	return e.inCalendars(ctx, r, p, iv, replies), nil
 }
 
 // formatTimeFor shows t in the language and zone of user id.

@@ -8,7 +8,7 @@ import (
 // teamRow is one report's standing in the team overview.
 type teamRow struct {
 	plan    *Plan
-	onTrack bool
+	risk    Risk // zero while the plan is not running
 	updated bool // has an update in the current week
 }
 
@@ -50,25 +50,28 @@ func (e *Engine) teamRows(ctx context.Context, r *request, plans []*Plan) ([]tea
 	for i, p := range plans {
 		_, tz := e.prefs(e.person(ctx, p.Tenant, p.EmployeeID))
 		u, ok := latest[p.ID]
-		rows[i] = teamRow{plan: p, onTrack: onTrack(p, p.Progress(), r.now), updated: ok && u.Week == WeekKey(r.now, tz)}
+		rows[i] = teamRow{plan: p, risk: e.rateRisk(ctx, p, u.Week, r.now), updated: ok && u.Week == WeekKey(r.now, tz)}
 	}
 	return rows, nil
 }
 
-// teamCard groups the reports by standing, with counts first.
+// teamCard groups the reports by risk rating (risk.go), with counts first;
+// a plan at risk or critical says why.
 func (e *Engine) teamCard(ctx context.Context, r *request, rows []teamRow) Message {
-	var good, behind, missing, pending []string
+	var good, behind, critical, missing, pending []string
 	for _, row := range rows {
 		p := row.plan
 		line := r.tr("team.line", p.Number, e.name(ctx, p.Tenant, p.EmployeeID), formatPercent(p.Progress()))
-		switch {
-		case !p.Tracking():
+		switch row.risk.Level {
+		case "":
 			pending = append(pending, line+" · "+enumText(r.loc, "status", string(p.Status)))
 			continue
-		case row.onTrack:
-			good = append(good, line)
+		case RiskOnTrack:
+			good = append(good, riskDot(RiskOnTrack)+" "+line)
+		case RiskAtRisk:
+			behind = append(behind, riskDot(RiskAtRisk)+" "+line+" · "+row.risk.Reasons(r.loc))
 		default:
-			behind = append(behind, line)
+			critical = append(critical, riskDot(RiskCritical)+" "+line+" · "+row.risk.Reasons(r.loc))
 		}
 		if !row.updated {
 			missing = append(missing, line)
@@ -77,6 +80,7 @@ func (e *Engine) teamCard(ctx context.Context, r *request, rows []teamRow) Messa
 	m := Message{Title: r.tr("team.title"), Color: ColorBlue, Blocks: []Block{Fields{
 		{r.tr("team.on_track"), itoa(len(good))},
 		{r.tr("team.behind"), itoa(len(behind))},
+		{r.tr("team.critical"), itoa(len(critical))},
 		{r.tr("team.missing"), itoa(len(missing))},
 		{r.tr("team.pending"), itoa(len(pending))},
 	}}}
@@ -86,6 +90,7 @@ func (e *Engine) teamCard(ctx context.Context, r *request, rows []teamRow) Messa
 		}
 	}
 	section("team.on_track", good)
+	section("team.critical", critical)
 	section("team.behind", behind)
 	section("team.missing", missing)
 	section("team.pending", pending)

@@ -72,6 +72,7 @@ func (e *Engine) addTrackNote(ctx context.Context, r *request, p *Plan, role Rol
 	if err := e.addNote(ctx, r, p, n, r.audit(p, role, "plan.track", "", "", "")); err != nil {
 		return nil, err
 	}
+	e.planChanged(ctx, p.Tenant, p.ID) // the next tracking reminder moves on
 	return []Reply{r.text(r.tr("done.track", p.Number))}, nil
 }
 

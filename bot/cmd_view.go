@@ -210,9 +210,16 @@ func (e *Engine) planList(ctx context.Context, r *request, title string, plans [
 	}
 	var lines []string
 	var b Buttons
+	risks := e.risksOf(ctx, r, plans)
 	for _, p := range plans {
-		lines = append(lines, r.tr("list.line", p.Number, e.name(ctx, p.Tenant, p.EmployeeID),
-			enumText(r.loc, "status", string(p.Status)), formatPercent(p.Progress()), formatDate(r.loc, p.End)))
+		line := r.tr("list.line", p.Number, e.name(ctx, p.Tenant, p.EmployeeID),
+			enumText(r.loc, "status", string(p.Status)), formatPercent(p.Progress()), formatDate(r.loc, p.End))
+		if k := risks[p.ID]; k.Level == RiskOnTrack {
+			line += " · " + k.Label(r.loc)
+		} else if k.Level != "" {
+			line += " · " + k.Line(r.loc)
+		}
+		lines = append(lines, line)
 		if len(b) < 5 {
 			b = append(b, Button{Label: "#" + itoa(p.Number), Action: ActionRef{ID: "plan.show", Args: map[string]string{"plan": itoa(p.Number)}}})
 		}

@@ -81,6 +81,7 @@ var actionCommands = map[string]actionHandler{
 	"plan.create":     (*Engine).actCreate,
 	"plan.list":       (*Engine).actPlans,
 	"plan.show":       (*Engine).actShow,
+	"export.all":      (*Engine).actExportAll,
 	"plan.submit":     (*Engine).actSubmit,
 	"plan.approve":    (*Engine).actApprove,
 	"plan.changes":    (*Engine).actChanges,
@@ -102,6 +103,7 @@ var actionCommands = map[string]actionHandler{
 	"interview.prep":  (*Engine).actInterviewPrep,
 	"interview.rate":  (*Engine).actInterviewRate,
 	"interview.notes": (*Engine).actInterviewNotes,
+	"interview.rsvp":  (*Engine).actInterviewStatus,
 	"action.done":     (*Engine).actActionDone,
 	"plan.track":      (*Engine).actTrack,
 }

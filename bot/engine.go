@@ -43,6 +43,10 @@ type Options struct {
 	// the scheduler can re-plan the plan's reminders at once (a moved
 	// interview, an update that landed, a closed plan). It must not block.
 	Changed func(ctx context.Context, tenant string, planID int64)
+	// Meetings are the platforms' calendars by platform ("lark"): booked
+	// interviews become events there. A platform without one gets .ics
+	// invitations on its notices instead (Reply.Invite).
+	Meetings map[string]MeetingCalendar
 }
 
 // Engine runs the improvement process: it takes a Command and returns the
@@ -61,6 +65,7 @@ type Engine struct {
 	tz       *time.Location
 	observer Observer
 	changed  func(ctx context.Context, tenant string, planID int64)
+	meetings map[string]MeetingCalendar
 }
 
 // New builds an Engine from its options.
@@ -79,6 +84,7 @@ func New(o Options) *Engine {
 		tz:       o.TZ,
 		observer: o.Observer,
 		changed:  o.Changed,
+		meetings: o.Meetings,
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -154,6 +160,9 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (replies []Reply, err 
 			replies, err = e.finish(ctx, cmd, []Reply{e.errorReply(ctx, cmd, err)}), nil
 		}
 	} else {
+		if r != nil {
+			replies = append(replies, r.alerts...)
+		}
 		replies = e.finish(ctx, cmd, replies)
 	}
 	if r != nil && r.committed && cmd.EventKey != "" {

@@ -26,11 +26,12 @@ type memStore struct {
 	audit       []bot.AuditEntry
 	people      map[string]bot.Person
 	chats       []bot.TeamChat
-	effects     map[string][]byte // event key → recorded replies (nil until recorded)
-	txs         int               // transactions committed, to count commits per command
-	failSave    error             // when set, SavePlan fails (to prove nothing changes)
-	failReplies error             // when set, SaveEffectReplies fails (a crash right after the commit)
-	panicky     bool              // when set, ListPlans panics (to prove no panic reaches a user)
+	effects     map[string][]byte        // event key → recorded replies (nil until recorded)
+	risks       map[string]bot.RiskLevel // "tenant|plan id" → last recorded rating (risk_fakes_test.go)
+	txs         int                      // transactions committed, to count commits per command
+	failSave    error                    // when set, SavePlan fails (to prove nothing changes)
+	failReplies error                    // when set, SaveEffectReplies fails (a crash right after the commit)
+	panicky     bool                     // when set, ListPlans panics (to prove no panic reaches a user)
 	// raced is how many of the next transactions find every plan changed
 	// by another writer just before they begin (its version bumped);
 	// racedEffect, when set ("tenant|key"), is an event that writer
@@ -399,6 +400,7 @@ type memSnap struct {
 	notes   []bot.Note
 	audit   []bot.AuditEntry
 	effects map[string][]byte
+	risks   map[string]bot.RiskLevel
 }
 
 func (s *memStore) snapshot() memSnap {
@@ -406,11 +408,11 @@ func (s *memStore) snapshot() memSnap {
 	for k, v := range s.plans {
 		plans[k] = *clonePlan(v)
 	}
-	return memSnap{plans, slices.Clone(s.updates), slices.Clone(s.ivs), slices.Clone(s.reviews), slices.Clone(s.adjs), slices.Clone(s.notes), slices.Clone(s.audit), maps.Clone(s.effects)}
+	return memSnap{plans, slices.Clone(s.updates), slices.Clone(s.ivs), slices.Clone(s.reviews), slices.Clone(s.adjs), slices.Clone(s.notes), slices.Clone(s.audit), maps.Clone(s.effects), maps.Clone(s.risks)}
 }
 
 func (s *memStore) restore(m memSnap) {
-	s.plans, s.updates, s.ivs, s.reviews, s.adjs, s.notes, s.audit, s.effects = m.plans, m.updates, m.ivs, m.reviews, m.adjs, m.notes, m.audit, m.effects
+	s.plans, s.updates, s.ivs, s.reviews, s.adjs, s.notes, s.audit, s.effects, s.risks = m.plans, m.updates, m.ivs, m.reviews, m.adjs, m.notes, m.audit, m.effects, m.risks
 }
 
 func filter[T any](xs []T, keep func(T) bool) []T {

@@ -11,7 +11,7 @@ type msg struct{ zh, en string }
 // catalogs holds every user-facing text, split by area (i18n_*.go).
 // Read-only after start; a test checks both languages are present and
 // take the same arguments.
-var catalogs = []map[string]msg{msgCommon, msgErrors, msgPlan, msgTrack, msgHelp, msgRemind, msgAuthority, msgActions, msgTables, msgExport, msgTrend, msgLimits}
+var catalogs = []map[string]msg{msgCommon, msgErrors, msgPlan, msgTrack, msgHelp, msgRemind, msgAuthority, msgActions, msgTables, msgExport, msgTrend, msgLimits, msgCalendar, msgRisk}
 
 // T returns the text for key in locale l, formatted with args. An unknown key
 // is returned as is, so a missing text is visible but never fatal.

@@ -25,7 +25,7 @@ var msgHelp = map[string]msg{
 	"help.action.label":    {"行动", "Actions"},
 	"help.action":          {"行动 12 添加 更新拜访记录 | 每周五 17:00前 | 经理 ｜ 行动 12 修改 2 … ｜ 完成 12 2", "action 12 add update visit log | every Friday by 17:00 | manager | action 12 edit 2 … | done 12 2"},
 	"help.interview.label": {"面谈", "Interview"},
-	"help.interview":       {"面谈 12 预约 14天后 15:00 50 HR ｜ 面谈 12 改期 … ｜ 面谈 12 取消 ｜ 面谈 12 自评 … ／ 诉求 … ｜ 面谈 12 记录 开场: … 回顾: … 共识: … 总结: … 优势: … ｜ 面谈 12 确认 ｜ 面谈 12 评价 4 意见", "interview 12 book +14d 15:00 50 hr | interview 12 move … | interview 12 cancel | interview 12 self … / wishes … | interview 12 notes opening: … review: … agreement: … summary: … strengths: … | interview 12 confirm | interview 12 rate 4 comment"},
+	"help.interview":       {"面谈 12 预约 14天后 15:00 50 HR ｜ 面谈 12 改期 … ｜ 面谈 12 取消 ｜ 面谈 12 状态 ｜ 面谈 12 自评 … ／ 诉求 … ｜ 面谈 12 记录 开场: … 回顾: … 共识: … 总结: … 优势: … ｜ 面谈 12 确认 ｜ 面谈 12 评价 4 意见", "interview 12 book +14d 15:00 50 hr | interview 12 move … | interview 12 cancel | interview 12 status | interview 12 self … / wishes … | interview 12 notes opening: … review: … agreement: … summary: … strengths: … | interview 12 confirm | interview 12 rate 4 comment"},
 	"help.team.label":      {"团队", "Team"},
 	"help.team":            {"团队", "team"},
 	"help.review.label":    {"月度评估", "Monthly review"},

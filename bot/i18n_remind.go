@@ -21,6 +21,23 @@ var msgRemind = map[string]msg{
 	"remind.ending":  {"计划 #%d 将于 %s 结束，请准备结案评估：逐项对照目标与实际，记录结果和经验。", "Plan #%d ends on %s. Time for the evaluation: each goal's target against its actual, the outcome and the lessons."},
 	"remind.archive": {"面谈 #%d（计划 #%d，%s）的书面记录还没有归档，请今天内完成：面谈 %d 记录 …", "The record of interview #%d (plan #%d, %s) is not archived yet; please file it today: interview %d notes …"},
 
+	"remind.tracking_title": {"计划 #%d · 跟踪记录", "Plan #%d · tracking log"},
+	"remind.tracking":       {"计划 #%d 已 %d 天没有你的跟踪记录（上一次：%s）。请记录这段时间的观察、辅导和下一步：跟踪 %d …", "Plan #%d has had no tracking note from you for %d days (last: %s). Please record what you saw, the coaching and the next steps: track %d …"},
+	"remind.tracking_never": {"从未", "never"},
+
+	"digest.title":            {"HR 周报 · %s 这一周", "HR digest · week of %s"},
+	"digest.missed":           {"上周未提交进展（%d）：", "No update last week (%d):"},
+	"digest.interviews":       {"本周面谈（%d）：", "Interviews this week (%d):"},
+	"digest.waiting":          {"等待 HR 处理（%d）：", "Waiting for HR (%d):"},
+	"digest.waiting_outcome":  {"结案结果待确认", "outcome to confirm"},
+	"digest.waiting_approval": {"计划待 HR 审批", "plan to approve"},
+	"digest.plan":             {"#%d %s（经理 %s）", "#%d %s (manager %s)"},
+	"digest.last_update":      {"最近一次：%s", "last: %s"},
+	"digest.more":             {"……另有 %d 个", "… and %d more"},
+	"digest.quiet":            {"本周没有需要 HR 跟进的事项。", "Nothing needs HR this week."},
+	"digest.open":             {"查看 #%d", "Open #%d"},
+	"digest.export":           {"导出全部", "Export all"},
+
 	"remind.summary_title": {"团队周进展 · %s", "Team weekly updates · %s"},
 	"remind.summary":       {"本周已有 %d 人提交进展，%d 人尚未提交。", "This week %d have posted their update and %d have not yet."},
 	"remind.summary_hint":  {"还没提交的同学，点下面的按钮即可私下填写。", "If yours is still missing, the button below opens it privately."},

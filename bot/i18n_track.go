@@ -27,7 +27,7 @@ var msgTrack = map[string]msg{
 	"team.title":    {"团队概览", "Team overview"},
 	"team.line":     {"#%d %s · 进度 %s", "#%d %s · %s"},
 	"team.on_track": {"按计划推进", "On track"},
-	"team.behind":   {"进度落后", "Behind"},
+	"team.behind":   {"有风险", "At risk"},
 	"team.missing":  {"本周未更新", "No update this week"},
 	"team.pending":  {"待审批/待确认", "Awaiting approval or acknowledgment"},
 	"team.week":     {"统计周：%s", "Week %s"},

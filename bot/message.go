@@ -32,6 +32,10 @@ type Reply struct {
 	// reply with a file is always addressed To one person and Private:
 	// adapters send files one-to-one, never into a group.
 	File *Attachment
+	// Invite, when set, is a calendar invitation for the reader (an
+	// interview booked, moved or cancelled) on a platform without a
+	// calendar API: the adapter attaches it as an .ics file, one-to-one only.
+	Invite *Meeting
 }
 
 // Color is the accent of a card header; renderers map it to the platform's palette.

@@ -28,11 +28,14 @@ type Policy struct {
 	// NoticeDays is how many working days ahead an interview is booked;
 	// closer than that needs a stated reason (3 by default).
 	NoticeDays int
+	// Risk is the risk rating's thresholds (risk.go); zero fields take
+	// DefaultRiskRule's.
+	Risk RiskRule
 }
 
 // DefaultPolicy is what a tenant without rules gets.
 func DefaultPolicy() Policy {
-	return Policy{Approval: ApproveManager, NoticeDays: 3}
+	return Policy{Approval: ApproveManager, NoticeDays: 3, Risk: DefaultRiskRule()}
 }
 
 // AdjustBand is the seed's elastic band: a goal's target may move by at
@@ -59,6 +62,7 @@ func (e *Engine) policy(tenant string) Policy {
 	if p.NoticeDays <= 0 {
 		p.NoticeDays = 3
 	}
+	p.Risk = p.Risk.orDefault()
 	return p
 }
 

@@ -115,6 +115,7 @@ type Store interface {
 	Directory
 	Teams
 	Effects
+	RiskMarks
 	InTx(ctx context.Context, fn func(tx Store) error) error
 }
 

@@ -74,6 +74,9 @@ type Interview struct {
 	Gaps      string
 	// Ratings is the 面谈效果评估: each side rates the interview once.
 	Ratings []InterviewRating
+	// CalendarSeq is the version of its calendar invitation: 0 when
+	// booked, one more on each move and on the cancel.
+	CalendarSeq int
 }
 
 // InterviewRating is one side's assessment of an interview: 1–5 and a comment.

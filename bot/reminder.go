@@ -15,6 +15,8 @@ const (
 	RemindMonthly       ReminderKind = "monthly_review"   // the 25th, 10:00, moved to a working day
 	RemindEnding        ReminderKind = "plan_ending"      // 3 working days before the end date
 	RemindArchive       ReminderKind = "archive"          // 1 working day after an interview
+	RemindTracking      ReminderKind = "tracking_due"     // 14 days without the manager's tracking note, 10:00
+	RemindHRDigest      ReminderKind = "hr_digest"        // Monday 10:00, to each HR user
 	RemindAction        ReminderKind = "action_due"       // an action's time node, to its owner (ActionDueKey)
 )
 

@@ -18,8 +18,11 @@ import (
 // one plan is Private and goes to rm.Recipient; only the team summary goes to
 // a group chat, and it carries counts alone.
 func (e *Engine) Reminder(ctx context.Context, rm Reminder) (rep Reply, skip bool, err error) {
-	if rm.Kind == RemindWeeklySummary {
+	switch rm.Kind {
+	case RemindWeeklySummary:
 		return e.summaryReminder(ctx, rm)
+	case RemindHRDigest:
+		return e.digestReminder(ctx, rm)
 	}
 	var f ReminderFacts
 	f.Plan, err = e.store.PlanByID(ctx, rm.Tenant, rm.PlanID)
@@ -47,13 +50,19 @@ type ReminderFacts struct {
 	Plan       *Plan
 	LatestWeek string
 	Interviews []Interview
+	// LastTracked is when the plan's manager last wrote a tracking note
+	// (zero: never).
+	LastTracked time.Time
 }
 
 // ReminderWith is Reminder on facts already loaded (a team summary, which
 // has no plan, ignores them): nil Plan means the plan is gone.
 func (e *Engine) ReminderWith(ctx context.Context, rm Reminder, f ReminderFacts) (rep Reply, skip bool, err error) {
-	if rm.Kind == RemindWeeklySummary {
+	switch rm.Kind {
+	case RemindWeeklySummary:
 		return e.summaryReminder(ctx, rm)
+	case RemindHRDigest:
+		return e.digestReminder(ctx, rm)
 	}
 	p := f.Plan
 	if p == nil {
@@ -80,6 +89,8 @@ func (e *Engine) ReminderWith(ctx context.Context, rm Reminder, f ReminderFacts)
 		m.Blocks = append([]Block{Text{Body: rd.tr("remind.ending", p.Number, formatDate(rd.loc, p.End))}}, m.Blocks...)
 	case RemindInterview, RemindArchive:
 		m, send, err = e.interviewReminder(ctx, rd, rm, p, f.Interviews)
+	case RemindTracking:
+		m, send = e.trackingReminder(ctx, rd, p, roles, f.LastTracked)
 	case RemindAction:
 		m, send = e.actionReminder(rd, rm, p)
 	default:
@@ -88,7 +99,7 @@ func (e *Engine) ReminderWith(ctx context.Context, rm Reminder, f ReminderFacts)
 	if err != nil || !send {
 		return Reply{}, err == nil, err
 	}
-	return Reply{To: rm.Recipient, Private: true, Key: rm.Key(), Message: m}, false, nil
+	return e.noticeInvite(ctx, Reply{To: rm.Recipient, Private: true, Key: rm.Key(), Message: m}, rm, p, f.Interviews), false, nil
 }
 
 // reader is a request standing for the recipient of a reminder, so the
@@ -266,4 +277,30 @@ func PrevWeekKey(key string) (string, bool) {
 	jan4 := time.Date(year, time.January, 4, 12, 0, 0, 0, time.UTC)
 	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7)+(week-1)*7)
 	return WeekKey(monday.AddDate(0, 0, -7), time.UTC), true
+}
+
+// TrackingDays is how long a running plan may go without a tracking note
+// from its manager before they are reminded (the seed's biweekly
+// 《绩效改进跟踪日志》), and again every as many days after.
+const TrackingDays = 14
+
+// trackingReminder asks the plan's manager for a tracking note, with the
+// form, when they have written none for TrackingDays.
+func (e *Engine) trackingReminder(ctx context.Context, rd *request, p *Plan, roles []Role, last time.Time) (Message, bool) {
+	if !hasRole(roles, RoleManager) {
+		return Message{}, false
+	}
+	since, when := p.StartedAt, rd.tr("remind.tracking_never")
+	if !last.IsZero() {
+		since, when = last, formatDate(rd.loc, last.In(rd.tz))
+	}
+	day := func(t time.Time) time.Time { // t's calendar day in the reader's zone
+		y, m, d := t.In(rd.tz).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	days := int(day(rd.now).Sub(day(since)).Hours() / 24)
+	return Message{Title: rd.tr("remind.tracking_title", p.Number), Color: ColorOrange, Blocks: []Block{
+		Text{Body: rd.tr("remind.tracking", p.Number, days, when, p.Number)},
+		e.trackForm(ctx, rd, p),
+	}}, true
 }

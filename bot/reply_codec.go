@@ -10,7 +10,8 @@ import (
 // so each is written with its kind. A reply's File (an export) is not
 // kept: an export changes nothing but its audit line, so a replayed one
 // answers with its message alone and is never sent twice; whoever still
-// wants the file asks again.
+// wants the file asks again. An Invite is not kept either: its message
+// is, under its key, so a replay sends nothing twice and no second .ics.
 
 // wireReply is a Reply as stored.
 type wireReply struct {

@@ -20,6 +20,9 @@ type request struct {
 	// committed is set once the command's change is in the database (with
 	// its effect record): from then on it must not be run again.
 	committed bool
+	// alerts are messages to others that the change set off (a plan that
+	// turned critical), sent with the command's replies.
+	alerts []Reply
 }
 
 // newRequest resolves the actor: the verified ID from the adapter, the stored
@@ -169,8 +172,16 @@ func (r *request) audit(p *Plan, role Role, action, from, to, detail string) *Au
 		Platform: r.cmd.Platform, Action: action, From: from, To: to, Detail: detail, At: r.now}
 }
 
-// save writes p, the audit entries and any extra records in one transaction.
+// save writes p, the audit entries and any extra records in one
+// transaction, with p's risk rating as it stands after the change
+// (risk_alert.go); a plan that turned critical adds its alerts to r's.
 func (e *Engine) save(ctx context.Context, r *request, p *Plan, entries []*AuditEntry, extra func(tx Store) error) error {
+	var tz *time.Location
+	if p.Tracking() {
+		_, tz = e.prefs(e.person(ctx, p.Tenant, p.EmployeeID))
+	}
+	var risk Risk
+	turned := false
 	err := e.commit(ctx, r, func(tx Store) error {
 		p.UpdatedAt = e.now()
 		if err := tx.SavePlan(ctx, p); err != nil {
@@ -186,10 +197,15 @@ func (e *Engine) save(ctx context.Context, r *request, p *Plan, entries []*Audit
 				return fmt.Errorf("audit plan %d: %w", p.Number, err)
 			}
 		}
-		return nil
+		var err error
+		risk, turned, err = e.rerateIn(ctx, tx, p, tz, r.now)
+		return err
 	})
 	if err == nil {
 		e.planChanged(ctx, p.Tenant, p.ID)
+		if turned {
+			r.alerts = append(r.alerts, e.criticalAlerts(ctx, p, risk, r.now)...)
+		}
 	}
 	return err
 }

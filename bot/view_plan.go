@@ -48,10 +48,15 @@ func (e *Engine) planCard(ctx context.Context, p *Plan, readerID string, isHR bo
 	m := Message{Title: e.planTitle(ctx, l, p), Color: statusColor(p.Status)}
 	f := Fields{
 		{T(l, "field.status"), enumText(l, "status", string(p.Status))},
+	}
+	if k := e.riskOf(ctx, p, e.now()); k.Level != "" {
+		f = append(f, Field{T(l, "field.risk"), k.Line(l)})
+	}
+	f = append(f, Fields{
 		{T(l, "field.type"), enumText(l, "type", string(p.EmployeeType))},
 		{T(l, "field.employee"), e.name(ctx, p.Tenant, p.EmployeeID)},
 		{T(l, "field.manager"), e.name(ctx, p.Tenant, p.ManagerID)},
-	}
+	}...)
 	if p.MentorID != "" {
 		f = append(f, Field{T(l, "field.mentor"), e.name(ctx, p.Tenant, p.MentorID)})
 	}

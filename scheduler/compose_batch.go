@@ -106,6 +106,10 @@ func (pl *Planner) factsOf(ctx context.Context, rs []bot.Reminder) (map[int64]ch
 		if err != nil {
 			return nil, err
 		}
+		tracked, err := pl.src.ManagerTracked(ctx, tenant, ids)
+		if err != nil {
+			return nil, err
+		}
 		if err := pl.load(ctx, rn, tenant, involved(plans, ivs), false); err != nil {
 			return nil, err
 		}
@@ -119,7 +123,7 @@ func (pl *Planner) factsOf(ctx context.Context, rs []bot.Reminder) (map[int64]ch
 				out[r.ID] = checked{} // the plan is gone
 				continue
 			}
-			f := bot.ReminderFacts{Plan: p, LatestWeek: latest[p.ID], Interviews: ivsOf[p.ID]}
+			f := bot.ReminderFacts{Plan: p, LatestWeek: latest[p.ID], Interviews: ivsOf[p.ID], LastTracked: tracked[p.ID]}
 			out[r.ID] = checked{f: f, wanted: pl.stillPlanned(rn, r, f)}
 		}
 	}
@@ -129,7 +133,7 @@ func (pl *Planner) factsOf(ctx context.Context, rs []bot.Reminder) (map[int64]ch
 // stillPlanned reports whether planning f's plan in rn produces r's key.
 func (pl *Planner) stillPlanned(rn *run, r bot.Reminder, f bot.ReminderFacts) bool {
 	key := r.Key()
-	for _, w := range pl.planRows(rn, f.Plan, f.Interviews, f.LatestWeek) {
+	for _, w := range pl.planRows(rn, f) {
 		if w.Key() == key {
 			return true
 		}

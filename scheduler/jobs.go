@@ -21,6 +21,8 @@ const (
 	JobMonthlyReview   = "monthly_review"
 	JobPlanEnding      = "plan_ending"
 	JobArchive         = "archive"
+	JobTracking        = "tracking_due" // the manager's biweekly tracking note
+	JobHRDigest        = "hr_digest"
 	JobActionDue       = "action_due" // the actions' time nodes, to their owners
 	JobPlan            = "plan"
 )
@@ -33,13 +35,16 @@ var jobKinds = map[string][]bot.ReminderKind{
 	JobMonthlyReview:   {bot.RemindMonthly},
 	JobPlanEnding:      {bot.RemindEnding},
 	JobArchive:         {bot.RemindArchive},
+	JobTracking:        {bot.RemindTracking},
+	JobHRDigest:        {bot.RemindHRDigest},
 	JobActionDue:       {bot.RemindAction},
 	JobPlan:            nil,
 }
 
 // JobNames lists the jobs, for usage messages.
 func JobNames() []string {
-	return []string{JobInterviewNotice, JobWeeklyUpdate, JobMissedUpdate, JobMonthlyReview, JobPlanEnding, JobArchive, JobActionDue, JobPlan}
+	return []string{JobInterviewNotice, JobWeeklyUpdate, JobMissedUpdate, JobMonthlyReview, JobPlanEnding, JobArchive,
+		JobTracking, JobHRDigest, JobActionDue, JobPlan}
 }
 
 // Jobs runs the scheduler's jobs by hand for the admin CLI: `pipbot jobs

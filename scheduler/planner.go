@@ -36,6 +36,9 @@ type Source interface {
 	InterviewsOfPlans(ctx context.Context, tenant string, planIDs []int64) ([]bot.Interview, error)
 	// LatestWeeks is the ISO week of each listed plan's latest update.
 	LatestWeeks(ctx context.Context, tenant string, planIDs []int64) (map[int64]string, error)
+	// ManagerTracked is when each listed plan's manager last wrote a
+	// tracking note, for the plans that have one.
+	ManagerTracked(ctx context.Context, tenant string, planIDs []int64) (map[int64]time.Time, error)
 	// PendingReminders lists the pending rows about subjects, to cancel
 	// those the planner no longer wants.
 	PendingReminders(ctx context.Context, tenant string, subjects []string) ([]bot.Reminder, error)

@@ -21,7 +21,7 @@ func TestPlannerOnChineseCalendar(t *testing.T) {
 		sh := mustLoc(t, "Asia/Shanghai")
 		cst := func(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, sh) }
 		w := newPlanWorld(t, db, "console:cn", scheduler.DefaultRules(), sh, zhang, wang)
-		p := w.activePlan(zhang.ID, wang.ID, cst(2026, 9, 1, 9), cst(2027, 6, 30, 0), false)
+		p := w.activePlan(zhang.ID, wang.ID, cst(2026, 9, 1, 9), cst(2028, 6, 30, 0), false)
 		iv := &bot.Interview{Tenant: w.tenant, PlanID: p.ID, At: cst(2026, 10, 12, 10), Minutes: 50,
 			Attendees: []string{zhang.ID, wang.ID}, Status: bot.InterviewBooked, BookedBy: wang.ID, BookedAt: cst(2026, 9, 1, 10)}
 		if err := db.SaveInterview(t.Context(), iv); err != nil {
@@ -60,10 +60,19 @@ func TestPlannerOnChineseCalendar(t *testing.T) {
 			t.Errorf("after the day off, week 47 due %s (%s), want Thursday 17:00", r.DueAt.In(sh), r.Status)
 		}
 
-		official := w.cal.Year("CN", 2027).Official
-		w.plan(cst(2027, 3, 1, 9))
-		if r := w.row(bot.RemindWeekly, "2027-W09", zhang.ID); r.Provisional == official {
-			t.Errorf("2027 reminder provisional %v, but the year's notice loaded is %v", r.Provisional, official)
+		// 2027's notice is out (official, not provisional); 2028's is not.
+		for _, c := range []struct {
+			year        int
+			week        string
+			provisional bool
+		}{{2027, "2027-W09", false}, {2028, "2028-W09", true}} {
+			if official := w.cal.Year("CN", c.year).Official; official == c.provisional {
+				t.Fatalf("the calendar has %d official %v; this test needs %v", c.year, official, !c.provisional)
+			}
+			w.plan(cst(c.year, 3, 1, 9))
+			if r := w.row(bot.RemindWeekly, c.week, zhang.ID); r.Provisional != c.provisional {
+				t.Errorf("%s reminder provisional %v, want %v", c.week, r.Provisional, c.provisional)
+			}
 		}
 	})
 }

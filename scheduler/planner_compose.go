@@ -125,6 +125,10 @@ func (pl *Planner) facts(ctx context.Context, r bot.Reminder) (f bot.ReminderFac
 	if err != nil {
 		return f, false, fmt.Errorf("check reminder %d: %w", r.ID, err)
 	}
-	f = bot.ReminderFacts{Plan: p, LatestWeek: latest[p.ID], Interviews: ivs}
+	tracked, err := pl.src.ManagerTracked(ctx, r.Tenant, []int64{p.ID})
+	if err != nil {
+		return f, false, fmt.Errorf("check reminder %d: %w", r.ID, err)
+	}
+	f = bot.ReminderFacts{Plan: p, LatestWeek: latest[p.ID], Interviews: ivs, LastTracked: tracked[p.ID]}
 	return f, pl.stillPlanned(rn, r, f), nil
 }

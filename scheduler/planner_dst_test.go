@@ -37,6 +37,7 @@ func TestPlannerAcrossDST(t *testing.T) {
 			"weekly_update/2026-W44/emp@2026-10-30T21:00:00Z",
 			"interview_notice/2026-11-02/emp@2026-11-02T15:00:00Z", "interview_notice/2026-11-02/mgr@2026-11-02T15:00:00Z",
 			"missed_update/2026-W44/mgr@2026-11-02T15:00:00Z", "monthly_review/2026-11/mgr@2026-11-02T15:00:00Z",
+			"tracking_due/2026-10-27/mgr@2026-10-27T14:00:00Z", // every 14 days from 09-01, 10:00 EDT
 			"archive/2026-11-05/mgr@2026-11-05T15:00:00Z", "archive/2026-11-06/mgr@2026-11-06T15:00:00Z",
 			"weekly_update/2026-W45/emp@2026-11-06T22:00:00Z",
 		},
@@ -49,6 +50,7 @@ func TestPlannerAcrossDST(t *testing.T) {
 			"weekly_update/2026-W10/emp@2026-03-06T22:00:00Z",
 			"interview_notice/2026-03-09/emp@2026-03-09T14:00:00Z", "interview_notice/2026-03-09/mgr@2026-03-09T14:00:00Z",
 			"missed_update/2026-W10/mgr@2026-03-09T14:00:00Z", "monthly_review/2026-03/mgr@2026-03-09T14:00:00Z",
+			"tracking_due/2026-03-02/mgr@2026-03-02T15:00:00Z", // every 14 days from 02-02, 10:00 EST
 			"archive/2026-03-12/mgr@2026-03-12T14:00:00Z", "archive/2026-03-13/mgr@2026-03-13T14:00:00Z",
 			"weekly_update/2026-W11/emp@2026-03-13T21:00:00Z",
 		},

@@ -45,11 +45,13 @@ func TestPlannerHorizon(t *testing.T) {
 					out = append(out, string(r.Kind)+"/"+r.DueKey+"/"+r.DueAt.In(sh).Format("01-02 15:04"))
 				}
 			}
+			slices.Sort(out)
 			return out
 		}
-		// Monday: last week's escalation to the manager is due at 10:00;
-		// Friday's reminder is beyond the window.
-		want := []string{"missed_update/2026-W46/11-16 10:00"}
+		// Monday: last week's escalation to the manager and the tracking
+		// reminder (no note in the 14 days since the start) are due at
+		// 10:00; Friday's reminder is beyond the window.
+		want := []string{"missed_update/2026-W46/11-16 10:00", "tracking_due/2026-11-16/11-16 10:00"}
 		if got := run(cst(11, 16, 9, 0)); !slices.Equal(got, want) {
 			t.Errorf("Monday's pass planned %v; want %v", got, want)
 		}

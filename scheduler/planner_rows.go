@@ -41,12 +41,14 @@ func interviewSubject(id int64) string { return "interview:" + strconv.FormatInt
 // started on a Friday evening is not reminded of that Friday's update.
 func tracked(p *bot.Plan, t time.Time) bool { return p.StartedAt.IsZero() || p.StartedAt.Before(t) }
 
-// planRows are the rows plan p wants: while it runs, the weekly reminder,
-// the missed-update escalations, the monthly prompt, the ending prompt and
-// its actions' time nodes;
-// while it is open, its booked interviews' notices and archive reminders.
-// latest is the ISO week of its newest update.
-func (pl *Planner) planRows(rn *run, p *bot.Plan, ivs []bot.Interview, latest string) []bot.Reminder {
+// planRows are the rows plan f.Plan wants: while it runs, the weekly
+// reminder, the missed-update escalations, the monthly prompt, the ending
+// prompt, the tracking reminder and its actions' time nodes; while it is
+// open, its booked interviews' notices and archive reminders. The facts are
+// what the planner and the composer load about the plan (its interviews,
+// the ISO week of its newest update, its manager's last tracking note).
+func (pl *Planner) planRows(rn *run, f bot.ReminderFacts) []bot.Reminder {
+	p, ivs, latest := f.Plan, f.Interviews, f.LatestWeek
 	if !p.Open() {
 		return nil
 	}
@@ -58,6 +60,7 @@ func (pl *Planner) planRows(rn *run, p *bot.Plan, ivs []bot.Interview, latest st
 		pl.weeklyRows(w, r, p, base, latest)
 		pl.monthlyRows(w, r, p, base)
 		pl.endingRows(w, r, p, base)
+		pl.trackingRows(w, r, p, base, f.LastTracked)
 		pl.actionRows(w, r, p, base)
 	}
 	for i := range ivs {
@@ -159,4 +162,33 @@ func distinct(ids ...string) []string {
 		}
 	}
 	return out
+}
+
+// trackingRows: the tracking reminder to the manager, bot.TrackingDays
+// after their last tracking note (or after the plan started, when they
+// wrote none) and every as many days after while none comes, at the
+// escalation time in their zone, moved to the next working day; sent
+// until that day is over. A note re-plans the plan (the engine's change
+// hook), which moves the next one TrackingDays after it.
+func (pl *Planner) trackingRows(w *wants, r compiled, p *bot.Plan, base bot.Reminder, last time.Time) {
+	if p.ManagerID == "" || p.StartedAt.IsZero() {
+		return
+	}
+	if last.IsZero() || last.Before(p.StartedAt) {
+		last = p.StartedAt
+	}
+	rn, z := w.rn, pl.zone(w.rn, p.Tenant, p.ManagerID)
+	first := dateIn(last, z).AddDays(bot.TrackingDays)
+	end := dateIn(rn.to, z)
+	// Skip whole periods that ended before the window; the loop then runs
+	// at most a couple of times.
+	if from := dateIn(rn.from, z); from.Compare(first) > 0 {
+		periods := int(from.In(time.UTC).Sub(first.In(time.UTC)).Hours()/24) / bot.TrackingDays
+		first = first.AddDays(periods * bot.TrackingDays)
+	}
+	for d := first; d.Compare(end) <= 0; d = d.AddDays(bot.TrackingDays) {
+		day := pl.addWorkdays(rn, p.Tenant, r.Region, d.AddDays(-1), 1) // d, or the working day after
+		w.add(row(base, bot.RemindTracking, d.String(), p.ManagerID, at(day, r.escalation, z), endOfDay(day, z),
+			pl.provisional(p.Tenant, r.Region, day)))
+	}
 }

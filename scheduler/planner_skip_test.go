@@ -78,6 +78,16 @@ func TestSkipIfUpdatedAndEscalation(t *testing.T) {
 			"weekly_update/" + s2 + "/2026-W47/u_emp2@2026-11-20T09:00:00Z",
 			"monthly_review/" + s1 + "/2026-11/u_mgr@2026-11-25T02:00:00Z",
 			"monthly_review/" + s2 + "/2026-11/u_mgr@2026-11-25T02:00:00Z",
+			// HR's weekly digest, each Monday at 10:00.
+			"hr_digest/digest:u_hr/2026-W47/u_hr@2026-11-16T02:00:00Z",
+			"hr_digest/digest:u_hr/2026-W48/u_hr@2026-11-23T02:00:00Z",
+			"hr_digest/digest:u_hr/2026-W49/u_hr@2026-11-30T02:00:00Z",
+			"hr_digest/digest:u_hr/2026-W50/u_hr@2026-12-07T02:00:00Z",
+			// No tracking note from the manager: every 14 days from 11-02.
+			"tracking_due/" + s1 + "/2026-11-16/u_mgr@2026-11-16T02:00:00Z",
+			"tracking_due/" + s1 + "/2026-11-30/u_mgr@2026-11-30T02:00:00Z",
+			"tracking_due/" + s2 + "/2026-11-16/u_mgr@2026-11-16T02:00:00Z",
+			"tracking_due/" + s2 + "/2026-11-30/u_mgr@2026-11-30T02:00:00Z",
 			"weekly_summary/chat:oc_team/2026-W48/oc_team@2026-11-27T09:00:00Z",
 			"weekly_update/" + s1 + "/2026-W48/u_emp@2026-11-27T09:00:00Z",
 			"missed_update/" + s1 + "/2026-W48/u_mgr@2026-11-30T02:00:00Z",

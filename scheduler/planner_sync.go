@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/pipbot/pipbot/bot"
 )
@@ -72,17 +73,22 @@ func (pl *Planner) wantGroup(ctx context.Context, rn *run, tenant string, plans 
 	for _, iv := range ivs {
 		byPlan[iv.PlanID] = append(byPlan[iv.PlanID], iv)
 	}
-	latest := map[int64]string{}
+	latest, tracked := map[int64]string{}, map[int64]time.Time{}
 	if len(running) > 0 {
 		if latest, err = pl.src.LatestWeeks(ctx, tenant, running); err != nil {
+			return nil, nil, fmt.Errorf("plan tenant %s: %w", tenant, err)
+		}
+		if tracked, err = pl.src.ManagerTracked(ctx, tenant, running); err != nil {
 			return nil, nil, fmt.Errorf("plan tenant %s: %w", tenant, err)
 		}
 	}
 	var want []bot.Reminder
 	for _, p := range plans {
-		want = append(want, pl.planRows(rn, p, byPlan[p.ID], latest[p.ID])...)
+		f := bot.ReminderFacts{Plan: p, Interviews: byPlan[p.ID], LatestWeek: latest[p.ID], LastTracked: tracked[p.ID]}
+		want = append(want, pl.planRows(rn, f)...)
 	}
 	want = append(want, pl.summaryRows(rn, tenant, plans)...)
+	want = append(want, pl.digestRows(rn, tenant)...)
 	rn.plans += len(plans)
 	rn.wanted += len(want)
 	return want, ivs, nil

@@ -35,6 +35,8 @@ type Rules struct {
 	EndingTime     string  `yaml:"ending_time"`
 	ArchiveDays    int     `yaml:"archive_days"` // archive reminder: working days after an interview
 	ArchiveTime    string  `yaml:"archive_time"`
+	DigestDay      Weekday `yaml:"digest_day"`  // "monday": HR's weekly digest, or the week's next working day
+	DigestTime     string  `yaml:"digest_time"` // "10:00"
 	// Spread spreads reminders due at one minute over this window after it,
 	// each recipient at an offset fixed by a hash of them ("5m"; "0s" sends
 	// on the minute): Feishu asks apps not to send on :00 and :30.
@@ -44,6 +46,12 @@ type Rules struct {
 	Approval       string `yaml:"approval"`        // "manager" or "manager+hr": HR as a second, sequential approver
 	AdjustOverride bool   `yaml:"adjust_override"` // HR may confirm a target adjustment past the quarterly band
 	TeamVisible    bool   `yaml:"team_visible"`    // new plans count in their team group's summary by default
+	// The risk rating's thresholds (bot.RiskRule, README "Risk rating"):
+	// points progress trails elapsed time, and weekly updates missed in a row.
+	RiskLagAtRisk      float64 `yaml:"risk_lag_at_risk"`     // 20
+	RiskLagCritical    float64 `yaml:"risk_lag_critical"`    // 40
+	RiskMissedAtRisk   int     `yaml:"risk_missed_at_risk"`  // 1
+	RiskMissedCritical int     `yaml:"risk_missed_critical"` // 2
 }
 
 // DefaultRules are the default schedules of docs/architecture.md.
@@ -53,16 +61,21 @@ func DefaultRules() Rules {
 		WeeklyDay: Weekday(time.Friday), WeeklyTime: "17:00", EscalationTime: "10:00", EscalateHR: true,
 		MonthlyDay: 25, MonthlyTime: "10:00", MonthlyGrace: 2,
 		EndingDays: 3, EndingTime: "10:00", ArchiveDays: 1, ArchiveTime: "10:00",
-		Spread:   DefaultSpread.String(),
-		Approval: string(bot.ApproveManager),
+		DigestDay: Weekday(time.Monday), DigestTime: "10:00",
+		Spread:        DefaultSpread.String(),
+		Approval:      string(bot.ApproveManager),
+		RiskLagAtRisk: 20, RiskLagCritical: 40, RiskMissedAtRisk: 1, RiskMissedCritical: 2,
 	}
 }
 
 // Policy is the part of the rules the engine applies: approvals, the
-// adjustment override, team-summary default and the interview notice days.
+// adjustment override, team-summary default, the interview notice days and
+// the risk rating's thresholds.
 func (r Rules) Policy() bot.Policy {
 	return bot.Policy{Approval: bot.Approval(r.Approval), AdjustOverride: r.AdjustOverride,
-		TeamVisible: r.TeamVisible, NoticeDays: r.NoticeDays}
+		TeamVisible: r.TeamVisible, NoticeDays: r.NoticeDays,
+		Risk: bot.RiskRule{AtRiskLag: r.RiskLagAtRisk, CriticalLag: r.RiskLagCritical,
+			AtRiskMissed: r.RiskMissedAtRisk, CriticalMissed: r.RiskMissedCritical}}
 }
 
 // Weekday is a time.Weekday written by name in rule files ("friday", "周五").
@@ -113,7 +126,8 @@ func parseClock(s string) (clock, error) {
 func (r Rules) Validate() error {
 	var errs []error
 	for _, c := range []struct{ name, v string }{{"notice_time", r.NoticeTime}, {"weekly_time", r.WeeklyTime},
-		{"escalation_time", r.EscalationTime}, {"monthly_time", r.MonthlyTime}, {"ending_time", r.EndingTime}, {"archive_time", r.ArchiveTime}} {
+		{"escalation_time", r.EscalationTime}, {"monthly_time", r.MonthlyTime}, {"ending_time", r.EndingTime}, {"archive_time", r.ArchiveTime},
+		{"digest_time", r.DigestTime}} {
 		if _, err := parseClock(c.v); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", c.name, err))
 		}
@@ -136,8 +150,17 @@ func (r Rules) Validate() error {
 	if a := bot.Approval(r.Approval); a != bot.ApproveManager && a != bot.ApproveManagerHR {
 		errs = append(errs, fmt.Errorf("approval: %q: want manager or manager+hr", r.Approval))
 	}
+	if r.RiskLagAtRisk <= 0 || r.RiskLagCritical > 100 || r.RiskLagAtRisk > r.RiskLagCritical {
+		errs = append(errs, fmt.Errorf("risk_lag_at_risk, risk_lag_critical: %v, %v: want 0 < at risk ≤ critical ≤ 100 points", r.RiskLagAtRisk, r.RiskLagCritical))
+	}
+	if r.RiskMissedAtRisk < 1 || r.RiskMissedCritical > 10 || r.RiskMissedAtRisk > r.RiskMissedCritical {
+		errs = append(errs, fmt.Errorf("risk_missed_at_risk, risk_missed_critical: %d, %d: want 1 ≤ at risk ≤ critical ≤ 10 weeks", r.RiskMissedAtRisk, r.RiskMissedCritical))
+	}
 	if r.WeeklyDay < Weekday(time.Monday) || r.WeeklyDay > Weekday(time.Friday) {
 		errs = append(errs, fmt.Errorf("weekly_day: %s: want monday … friday", time.Weekday(r.WeeklyDay)))
+	}
+	if r.DigestDay < Weekday(time.Monday) || r.DigestDay > Weekday(time.Friday) {
+		errs = append(errs, fmt.Errorf("digest_day: %s: want monday … friday", time.Weekday(r.DigestDay)))
 	}
 	if len(r.Region) != 2 || strings.ToUpper(r.Region) != r.Region {
 		errs = append(errs, fmt.Errorf("region: %q: want a two-letter code such as CN or US", r.Region))
@@ -160,10 +183,10 @@ type RuleBook struct {
 // compiled is a validated Rules with its times parsed.
 type compiled struct {
 	Rules
-	notice, weekly, escalation, monthly, ending, archive clock
-	noticeDeadline                                       time.Duration
-	spread                                               time.Duration
-	tz                                                   *time.Location // nil: the service default
+	notice, weekly, escalation, monthly, ending, archive, digest clock
+	noticeDeadline                                               time.Duration
+	spread                                                       time.Duration
+	tz                                                           *time.Location // nil: the service default
 }
 
 func compile(r Rules) (compiled, error) {
@@ -177,6 +200,7 @@ func compile(r Rules) (compiled, error) {
 	c.monthly, _ = parseClock(r.MonthlyTime)
 	c.ending, _ = parseClock(r.EndingTime)
 	c.archive, _ = parseClock(r.ArchiveTime)
+	c.digest, _ = parseClock(r.DigestTime)
 	c.noticeDeadline, _ = time.ParseDuration(r.NoticeDeadline)
 	c.spread, _ = time.ParseDuration(r.Spread)
 	if r.TZ != "" {

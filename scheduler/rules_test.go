@@ -115,13 +115,13 @@ tenants:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := (*scheduler.RuleBook)(nil).Policy("x"); got != (bot.Policy{Approval: bot.ApproveManager, NoticeDays: 3}) {
+	if got := (*scheduler.RuleBook)(nil).Policy("x"); got != (bot.Policy{Approval: bot.ApproveManager, NoticeDays: 3, Risk: bot.DefaultRiskRule()}) {
 		t.Errorf("no rules file: %+v", got)
 	}
-	if got := b.Policy("slack:other"); got != (bot.Policy{Approval: bot.ApproveManager, TeamVisible: true, NoticeDays: 3}) {
+	if got := b.Policy("slack:other"); got != (bot.Policy{Approval: bot.ApproveManager, TeamVisible: true, NoticeDays: 3, Risk: bot.DefaultRiskRule()}) {
 		t.Errorf("default section: %+v", got)
 	}
-	if got := b.Policy("lark:strict"); got != (bot.Policy{Approval: bot.ApproveManagerHR, AdjustOverride: true, TeamVisible: true, NoticeDays: 5}) {
+	if got := b.Policy("lark:strict"); got != (bot.Policy{Approval: bot.ApproveManagerHR, AdjustOverride: true, TeamVisible: true, NoticeDays: 5, Risk: bot.DefaultRiskRule()}) {
 		t.Errorf("tenant section: %+v", got)
 	}
 	if _, err := scheduler.ParseRules([]byte(`default: {approval: hr-only}`)); err == nil || !strings.Contains(err.Error(), "approval") {

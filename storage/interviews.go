@@ -36,6 +36,8 @@ type interviewRow struct {
 	Strengths    string
 	Gaps         string
 	Ratings      []bot.InterviewRating `gorm:"serializer:json"`
+	// CalendarSeq is the invitation's version (bot.Interview.CalendarSeq).
+	CalendarSeq int `gorm:"not null;default:0"`
 }
 
 func (interviewRow) TableName() string { return "interviews" }
@@ -49,7 +51,7 @@ func interviewToRow(iv *bot.Interview) interviewRow {
 		BookedBy: iv.BookedBy, BookedAt: toDBTime(iv.BookedAt), CancelledAt: toDBTime(iv.CancelledAt),
 		ShortNotice: iv.ShortNotice, NoticeReason: iv.NoticeReason, SelfAnalysis: iv.SelfAnalysis, Wishes: iv.Wishes,
 		PreparedAt: toDBTime(iv.PreparedAt), Record: iv.Record, Strengths: iv.Strengths, Gaps: iv.Gaps,
-		Ratings: normRatings(iv.Ratings),
+		Ratings: normRatings(iv.Ratings), CalendarSeq: iv.CalendarSeq,
 	}
 }
 
@@ -75,6 +77,7 @@ func (r *interviewRow) interview() bot.Interview {
 		BookedBy: r.BookedBy, BookedAt: fromDBTime(r.BookedAt), CancelledAt: fromDBTime(r.CancelledAt),
 		ShortNotice: r.ShortNotice, NoticeReason: r.NoticeReason, SelfAnalysis: r.SelfAnalysis, Wishes: r.Wishes,
 		PreparedAt: fromDBTime(r.PreparedAt), Record: r.Record, Strengths: r.Strengths, Gaps: r.Gaps, Ratings: r.Ratings,
+		CalendarSeq: r.CalendarSeq,
 	}
 }
 

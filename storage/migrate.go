@@ -27,6 +27,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		&planRow{}, &updateRow{}, &interviewRow{}, &reviewRow{},
 		&adjustmentRow{}, &noteRow{}, &auditRow{}, &auditHeadRow{}, &personRow{}, &teamChatRow{},
 		&inboxRow{}, &inboxKeyRow{}, &reminderRow{}, &effectRow{}, &calendarYearRow{}, &planChangeRow{}, &plannerMarkRow{},
+		&interviewEventRow{}, &planRiskRow{}, &cardRow{},
 	}
 	if err := g.AutoMigrate(models...); err != nil {
 		return fmt.Errorf("migrate %s schema: %w", db.kind, err)

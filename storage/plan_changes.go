@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/pipbot/pipbot/bot"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -101,6 +102,7 @@ func (db *DB) stampedPlans(ctx context.Context, since time.Time) ([]planRef, err
 		g.Table("plans").Select("tenant, id AS plan_id").Where("updated_at >= ?", since),
 		g.Table("plan_updates").Select("tenant, plan_id").Where("at >= ?", since),
 		g.Table("interviews").Select("tenant, plan_id").Where("booked_at >= ? OR cancelled_at >= ?", since, since),
+		g.Table("coaching_notes").Select("tenant, plan_id").Where("kind = ? AND at >= ?", string(bot.NoteTracking), since),
 	} {
 		var part []planRef
 		if err := q.Scan(&part).Error; err != nil {
@@ -177,6 +179,7 @@ var changeIndexes = []struct{ name, table, column string }{
 	{"idx_plans_updated_at", "plans", "updated_at"},
 	{"idx_plan_updates_at", "plan_updates", "at"},
 	{"idx_people_updated_at", "people", "updated_at"},
+	{"idx_coaching_notes_at", "coaching_notes", "at"},
 }
 
 // migrateChangeIndexes creates the missing changeIndexes.

@@ -69,6 +69,7 @@ func testStore(t *testing.T, db *DB, dsn string) {
 	t.Run("People", func(t *testing.T) { testPeople(t, db) })
 	t.Run("TenantIsolation", func(t *testing.T) { testTenantIsolation(t, db) })
 	t.Run("TeamChats", func(t *testing.T) { testTeamChats(t, db) })
+	t.Run("RiskMarks", func(t *testing.T) { testRiskMarks(t, db) })
 	t.Run("CalendarYears", func(t *testing.T) { testCalendarYears(t, db) })
 	t.Run("MigrateKeepsData", func(t *testing.T) { testMigrateKeepsData(t, db) })
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, db, dsn) })

@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/pipbot/pipbot/bot"
 )
@@ -41,6 +43,29 @@ func (db *DB) LastTracking(ctx context.Context, tenant string) ([]bot.TrackMark,
 		}
 		for _, n := range last {
 			out[index[n.PlanID]].Last = fromDBTime(n.At)
+		}
+	}
+	return out, nil
+}
+
+// ManagerTracked returns, for each listed plan whose manager has written a
+// tracking note, when they last did: what the planner needs for the
+// two-week tracking reminder (a mentor's notes do not count).
+func (db *DB) ManagerTracked(ctx context.Context, tenant string, planIDs []int64) (map[int64]time.Time, error) {
+	out := make(map[int64]time.Time)
+	for chunk := range slices.Chunk(planIDs, trackChunk) {
+		var rows []noteRow
+		err := db.gdb.WithContext(ctx).Table("coaching_notes").Select("coaching_notes.plan_id", "coaching_notes.at").
+			Joins("JOIN plans ON plans.id = coaching_notes.plan_id AND plans.tenant = coaching_notes.tenant AND plans.manager_id = coaching_notes.author_id").
+			Where("coaching_notes.tenant = ? AND coaching_notes.kind = ? AND coaching_notes.plan_id IN ?", tenant, string(bot.NoteTracking), chunk).
+			Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("tracking notes of %d plans in %s: %w", len(chunk), tenant, err)
+		}
+		for _, n := range rows {
+			if at := fromDBTime(n.At); at.After(out[n.PlanID]) {
+				out[n.PlanID] = at
+			}
 		}
 	}
 	return out, nil

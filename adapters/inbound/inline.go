@@ -20,6 +20,7 @@ import (
 // fresh is false for a replay, which must have no effect; an error means
 // nothing was recorded, and the platform should see a failure.
 func (p *Pipeline[O]) Inline(ctx context.Context, d *bot.Delivery) (fresh bool, err error) {
+	defer p.observe(d, &fresh, &err)
 	ctx, cancel := context.WithTimeout(ctx, p.tune.AckTimeout)
 	defer cancel()
 	fresh, err = p.inbox.PutLeased(ctx, d, p.owner, p.now().Add(p.tune.Lease))

@@ -51,7 +51,21 @@ type Options[O any] struct {
 	// Owner names this process on inbox leases; prefix, host name and a
 	// random suffix by default.
 	Owner, OwnerPrefix string
+	// Recorded, when set, hears of every event Record was given, whatever
+	// carried it (a webhook, a long connection, Socket Mode): its source
+	// and Outcome.
+	Recorded func(source string, o Outcome)
 }
+
+// Outcome is what Record did with an event.
+type Outcome string
+
+// Outcomes of Record.
+const (
+	Stored    Outcome = "stored"    // new, durable: acknowledged
+	Duplicate Outcome = "duplicate" // seen before: acknowledged, no effect
+	Failed    Outcome = "failed"    // not stored: the platform is told to retry
+)
 
 // Pipeline records inbound events and handles them: see the package doc.
 type Pipeline[O any] struct {
@@ -63,6 +77,7 @@ type Pipeline[O any] struct {
 	log      *slog.Logger
 	now      func() time.Time
 	owner    string
+	recorded func(string, Outcome)
 
 	wake chan struct{} // something may be waiting to be claimed
 	jobs chan bot.Delivery
@@ -101,7 +116,7 @@ func New[O any](opts Options[O]) (*Pipeline[O], error) {
 		owner = opts.OwnerPrefix + host + "-" + randomID()
 	}
 	return &Pipeline[O]{inbox: opts.Inbox, engine: opts.Engine, platform: opts.Platform,
-		sources: opts.Sources, tune: t, log: log, now: now, owner: owner,
+		sources: opts.Sources, tune: t, log: log, now: now, owner: owner, recorded: opts.Recorded,
 		wake: make(chan struct{}, 1), pending: map[int64]*pendingReplies[O]{}}, nil
 }
 
@@ -111,6 +126,7 @@ func New[O any](opts Options[O]) (*Pipeline[O], error) {
 // leased to this process and handed to that worker at once; otherwise a
 // worker claims it.
 func (p *Pipeline[O]) Record(ctx context.Context, d *bot.Delivery) (fresh bool, err error) {
+	defer p.observe(d, &fresh, &err)
 	ctx, cancel := context.WithTimeout(ctx, p.tune.AckTimeout)
 	defer cancel()
 	if !p.reserve() {
@@ -129,6 +145,19 @@ func (p *Pipeline[O]) Record(ctx context.Context, d *bot.Delivery) (fresh bool, 
 	leased.Attempts = 1
 	p.hand(leased)
 	return true, nil
+}
+
+// observe tells Options.Recorded, if set, what Record or Inline did with d.
+func (p *Pipeline[O]) observe(d *bot.Delivery, fresh *bool, err *error) {
+	switch {
+	case p.recorded == nil:
+	case *err != nil:
+		p.recorded(d.Source, Failed)
+	case *fresh:
+		p.recorded(d.Source, Stored)
+	default:
+		p.recorded(d.Source, Duplicate)
+	}
 }
 
 func wrap(err error, d *bot.Delivery) error {

@@ -59,12 +59,18 @@ type Options struct {
 	Deliverer Deliverer
 	Profiler  Profiler  // optional: commands then carry only the sender's id
 	Chats     ChatTyper // optional: see chatKind
+	// Cards, the Sender's kept cards, tells a click on a card past Feishu's
+	// 14-day window, which is answered with a new card (cardwindow.go).
+	Cards CardStore // optional
 
 	Log   *slog.Logger
 	Clock func() time.Time
 	// Owner names this process on inbox leases; host name and a random
 	// suffix by default.
 	Owner string
+	// Recorded, when set, hears of every inbound event and what the inbox
+	// did with it (inbound.Options.Recorded), on every transport.
+	Recorded func(source string, o inbound.Outcome)
 }
 
 // tuning holds the adapter's timings; tests shorten them.
@@ -145,6 +151,7 @@ func New(opts Options) (*Adapter, error) {
 	pipe, err := inbound.New(inbound.Options[Origin]{
 		Inbox: opts.Inbox, Engine: opts.Engine, Platform: platform{a}, Sources: []string{sourceEvents, sourceCards},
 		Tuning: &t.pipe, Log: a.log, Clock: now, Owner: opts.Owner, OwnerPrefix: "lark-",
+		Recorded: opts.Recorded,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lark: %w", err)

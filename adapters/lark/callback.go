@@ -91,7 +91,7 @@ func (a *Adapter) handleCard(ctx context.Context, env envelope, start time.Time)
 		return &callback.CardActionTriggerResponse{}
 	}
 	r.Work.Origin.UpdateToken = "" // answered in the callback itself
-	resp, rest := cardResponse(r.Replies, r.Work.Origin, r.Work.Cmd.Actor)
+	resp, rest := a.answerCard(ctx, r.Replies, r.Work.Origin, r.Work.Cmd.Actor)
 	ectx := context.WithoutCancel(ctx)
 	a.pipe.Background(func() { a.pipe.Complete(ectx, r, rest) })
 	return resp

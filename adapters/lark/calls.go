@@ -19,13 +19,13 @@ import (
 // patch of a sent card, a delayed update of a clicked card by its token.
 // Each goes through call: rate-limit buckets, timeout, retries.
 
-// create sends r, a reply to the event o, to t as a new card and returns
+// createCards sends r, a reply to the event o, to t as a new card and returns
 // the message id. A reply too long for one card goes as several in order
 // (card.Split), each with its own uuid derived from uuid, so a retry sends
 // none twice; the id is the last card's, which holds the buttons and forms
 // of a reply that ends with them (as the engine's do), so an update of the
 // message by its id finds them.
-func (s *Sender) create(ctx context.Context, o Origin, t target, r bot.Reply, uuid string) (string, error) {
+func (s *Sender) createCards(ctx context.Context, o Origin, t target, r bot.Reply, uuid string) (string, error) {
 	l := s.localeOf(ctx, o.TenantKey, t)
 	var last string
 	for i, m := range card.Split(r.Message, cardOptions(o, r, l)) {

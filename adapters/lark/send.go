@@ -39,6 +39,10 @@ type SenderOptions struct {
 	Timeout  time.Duration // per attempt; zero: 10 s
 	Attempts int           // per call, rate limits included; zero: 5
 	Log      *slog.Logger
+	// Cards keeps the cards sent with buttons or forms, for Feishu's
+	// 14-day window (cardwindow.go); nil keeps none.
+	Cards CardStore
+	Clock func() time.Time // zero: time.Now
 }
 
 // Sender delivers the engine's replies to Feishu: as cards, to the right
@@ -54,13 +58,18 @@ type Sender struct {
 	log      *slog.Logger
 	tokens   tokenUses
 	pacer    *pace.Pacer
+	cards    CardStore
+	now      func() time.Time
 }
 
 // NewSender builds a Sender from its options.
 func NewSender(o SenderOptions) *Sender {
 	s := &Sender{api: sdk{c: o.Client}, appID: o.AppID, people: o.People, locale: o.Locale,
 		limits: o.Limits, timeout: o.Timeout, attempts: o.Attempts, log: o.Log,
-		tokens: tokenUses{m: map[string]tokenUse{}}}
+		tokens: tokenUses{m: map[string]tokenUse{}}, cards: o.Cards, now: o.Clock}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	if s.limits == (Limits{}) {
 		s.limits = DefaultLimits()
 	}
@@ -129,13 +138,27 @@ func (s *Sender) deliver(ctx context.Context, o Origin, i int, r bot.Reply) erro
 	if inPlace(o, r) {
 		if o.UpdateToken != "" && s.tokens.take(o.UpdateToken, time.Now()) {
 			err := s.updateByToken(ctx, o, r)
+			if err == nil {
+				s.cardReplaced(ctx, o.CardMessageID, r)
+			}
 			if err == nil || o.CardMessageID == "" || ctx.Err() != nil {
 				return err
 			}
 			s.log.Info("delayed card update failed, patching instead", "tenant", o.TenantKey, "event_id", o.EventID, "err", err)
 		}
 		if o.CardMessageID != "" {
-			return s.patch(ctx, o, r)
+			err := s.patch(ctx, o, r)
+			if !errors.Is(err, ErrTooOld) {
+				if err == nil {
+					s.cardReplaced(ctx, o.CardMessageID, r)
+				}
+				return err
+			}
+			// Past Feishu's 14-day window: the answer comes as a new card.
+			s.log.Info("clicked card is past its 14-day window, answering with a new card",
+				"tenant", o.TenantKey, "event_id", o.EventID, "message_id", o.CardMessageID)
+			s.cardReplaced(ctx, o.CardMessageID, bot.Reply{})
+			r.Replace = false
 		}
 	}
 	if r.File != nil && t.idType != "open_id" {

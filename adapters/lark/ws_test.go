@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 	"github.com/larksuite/oapi-sdk-go/v3/event/dispatcher"
 	larkws "github.com/larksuite/oapi-sdk-go/v3/ws"
+	"github.com/pipbot/pipbot/adapters/inbound"
 )
 
 // fakeSocket speaks the long connection's protocol: the endpoint call, then
@@ -80,8 +82,15 @@ func push(t *testing.T, c *websocket.Conn, id string, payload []byte) {
 
 func TestLongConnection(t *testing.T) {
 	sock := newFakeSocket(t)
+	var mu sync.Mutex
+	recorded := map[string]int{} // source/outcome → events
 	h := newHarness(t, func(o *Options) {
 		o.Mode, o.EncryptKey, o.VerificationToken, o.BaseURL = ModeWebSocket, "", "", sock.srv.URL
+		o.Recorded = func(source string, out inbound.Outcome) {
+			mu.Lock()
+			defer mu.Unlock()
+			recorded[source+"/"+string(out)]++
+		}
 	})
 	h.engine.reply = approvalEngine
 	ctx, cancel := context.WithCancel(context.Background())
@@ -133,6 +142,16 @@ func TestLongConnection(t *testing.T) {
 	if n := len(h.inbox.Stored()); n != 2 {
 		t.Errorf("stored %d", n)
 	}
+	// The metrics hear of events on the long connection as of webhooks'.
+	mu.Lock()
+	want := map[string]int{sourceEvents + "/stored": 1, sourceEvents + "/duplicate": 1, sourceCards + "/stored": 1}
+	for k, n := range want {
+		if recorded[k] != n {
+			t.Errorf("recorded %v; want %v (the read receipt is not an event pipbot keeps)", recorded, want)
+			break
+		}
+	}
+	mu.Unlock()
 	cancel()
 	select {
 	case err := <-done:

@@ -54,6 +54,9 @@ type Options struct {
 	// Owner names this process on inbox leases; host name and a random
 	// suffix by default.
 	Owner string
+	// Recorded, when set, hears of every inbound event and what the inbox
+	// did with it (inbound.Options.Recorded), on every transport.
+	Recorded func(source string, o inbound.Outcome)
 }
 
 // tuning holds the adapter's timings; tests shorten them.
@@ -130,6 +133,7 @@ func New(opts Options) (*Adapter, error) {
 	pipe, err := inbound.New(inbound.Options[Origin]{
 		Inbox: opts.Inbox, Engine: opts.Engine, Platform: platform{a}, Sources: []string{sourceEvents, sourceUI},
 		Tuning: &t.pipe, Log: a.log, Clock: now, Owner: opts.Owner, OwnerPrefix: "slack-",
+		Recorded: opts.Recorded,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("slack: %w", err)

@@ -134,6 +134,9 @@ func (s *Sender) Send(ctx context.Context, teamID string, r bot.Reply) (ts strin
 
 // deliver sends r as an answer to o under key.
 func (s *Sender) deliver(ctx context.Context, o Origin, r bot.Reply, key string) (string, error) {
+	if r.Invite != nil { // first: it delivers the rest of r through deliver
+		return s.deliverInvite(ctx, o, r, key)
+	}
 	if len(bot.ChartsOf(r.Message)) > 0 {
 		return s.deliverWithCharts(ctx, o, r, key)
 	}

@@ -29,6 +29,9 @@ type app struct {
 	calendar *calendar.Calendar
 	rules    *scheduler.RuleBook
 	profiles *profileRouter
+	// meetings are the platforms' calendars the engine puts interviews in,
+	// filled in as the platforms start (Feishu's by newLark).
+	meetings map[string]bot.MeetingCalendar
 	lark     *larkPlatform  // nil unless a Feishu/Lark app is configured
 	slack    *slackPlatform // nil unless a Slack app is configured
 	sched    *schedule      // nil outside serve
@@ -55,7 +58,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...ap
 	if !ok {
 		return nil, fmt.Errorf("unsupported locale %q", cfg.Locale)
 	}
-	a := &app{cfg: cfg, log: log, metrics: newMetrics(), auditEvery: auditVerifyEvery}
+	a := &app{cfg: cfg, log: log, metrics: newMetrics(), auditEvery: auditVerifyEvery, meetings: map[string]bot.MeetingCalendar{}}
 	defer func() {
 		if err != nil {
 			_ = a.Close()
@@ -78,6 +81,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...ap
 		Locale:   locale,
 		TZ:       cfg.Location(),
 		Observer: a.metrics,
+		Meetings: a.meetings,
 	}
 	// When serve runs the scheduler, a changed plan is queued to be
 	// re-planned at once, off the request path (a moved interview's notice

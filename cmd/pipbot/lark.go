@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"time"
 
@@ -25,6 +26,9 @@ const (
 type larkPlatform struct {
 	adapter *lark.Adapter
 	sender  *lark.Sender
+	// refresher sends again the cards that still wait for an action
+	// before Feishu's 14-day window closes on them.
+	refresher *lark.Refresher
 }
 
 // newLark builds the Feishu/Lark adapter from the configuration, or returns
@@ -42,7 +46,8 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 	dir := lark.NewDirectory(client, a.db, larkProfileTTL, now).WithLog(log)
 	a.profiles.byPlatform[bot.PlatformLark] = dir
 	sender := lark.NewSender(lark.SenderOptions{Client: client, AppID: c.AppID, Limiter: a.redis, People: a.db,
-		Locale: locale, Limits: a.tune.larkLimits(), Log: log})
+		Locale: locale, Limits: a.tune.larkLimits(), Log: log, Cards: a.db, Clock: now})
+	a.meetings[bot.PlatformLark] = lark.NewCalendar(sender, a.db)
 	botID, botName, err := lark.BotInfo(ctx, client)
 	if err != nil {
 		// Without the bot's id, group messages are matched by the bot's
@@ -53,12 +58,16 @@ func (a *app) newLark(ctx context.Context, now func() time.Time) (*larkPlatform,
 		AppID: c.AppID, AppSecret: c.AppSecret.Reveal(), VerificationToken: c.VerificationToken.Reveal(),
 		EncryptKey: c.EncryptKey.Reveal(), BaseURL: base, Mode: c.Mode, BotOpenID: botID, BotName: botName,
 		Engine: a.engine, Inbox: a.db, Deliverer: sender, Profiler: dir, Chats: dir, Log: log, Clock: now,
+		Recorded: a.metrics.recordedOn(bot.PlatformLark), Cards: a.db,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("feishu/lark adapter: %w", err)
 	}
 	log.Info("feishu/lark adapter ready", "component", "lark", "mode", c.Mode, "base_url", config.RedactURL(base), "bot_known", botID != "")
-	return &larkPlatform{adapter: ad, sender: sender}, nil
+	host, _ := os.Hostname()
+	refresher := lark.NewRefresher(lark.RefresherOptions{Sender: sender, Cards: a.db, Awaiter: a.engine,
+		Owner: fmt.Sprintf("lark-cards-%s-%d", host, os.Getpid()), Zone: a.cfg.Location(), Clock: now, Log: log})
+	return &larkPlatform{adapter: ad, sender: sender, refresher: refresher}, nil
 }
 
 // larkRoutes are the adapter's callback endpoints, in a stable order.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pipbot/pipbot/adapters/inbound"
 	"github.com/pipbot/pipbot/bot"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -20,6 +21,7 @@ type metrics struct {
 	commands *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	auditOK  *prometheus.GaugeVec
+	recorded *prometheus.CounterVec
 }
 
 var _ bot.Observer = (*metrics)(nil)
@@ -48,11 +50,15 @@ func newMetrics() *metrics {
 			Name: "pipbot_audit_chain_ok",
 			Help: "Whether the tenant's audit log hash chain verified at the last check (1) or is broken (0).",
 		}, []string{"tenant"}),
+		recorded: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pipbot_events_recorded_total",
+			Help: `Inbound events by platform, source and what the inbox did ("stored", "duplicate", "failed"), on every transport: webhooks, Feishu's long connection, Slack's Socket Mode.`,
+		}, []string{"platform", "source", "outcome"}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.commands, m.duration, m.auditOK,
+		m.requests, m.commands, m.duration, m.auditOK, m.recorded,
 	)
 	return m
 }
@@ -65,6 +71,12 @@ func (m *metrics) CommandHandled(name string, code bot.Code, took time.Duration)
 	}
 	m.commands.WithLabelValues(name, outcome).Inc()
 	m.duration.WithLabelValues(name).Observe(took.Seconds())
+}
+
+// recordedOn counts the inbound events of platform (for the adapters'
+// Recorded option).
+func (m *metrics) recordedOn(platform string) func(string, inbound.Outcome) {
+	return func(source string, o inbound.Outcome) { m.recorded.WithLabelValues(platform, source, string(o)).Inc() }
 }
 
 // auditChecked records the outcome of verifying a tenant's audit chain.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pipbot/pipbot/adapters/directory"
 	"github.com/pipbot/pipbot/adapters/inbound"
+	"github.com/pipbot/pipbot/adapters/lark"
 	"github.com/pipbot/pipbot/adapters/pace"
 	"github.com/pipbot/pipbot/storage"
 )
@@ -23,6 +24,7 @@ var (
 	_ inbound.Purger   = (*storageDB)(nil)
 	_ pace.Limiter     = (*storageRedis)(nil)
 	_ directory.People = (*storageDB)(nil)
+	_ lark.CardStore   = (*storageDB)(nil)
 )
 
 // runPlatforms runs the platform adapters' workers, the inbox purge and the
@@ -35,6 +37,7 @@ func (a *app) runPlatforms(ctx context.Context, now func() time.Time) {
 				a.log.Error("feishu/lark adapter stopped", "component", "lark", "err", err)
 			}
 		})
+		wg.Go(func() { a.lark.refresher.Run(ctx) })
 	}
 	if a.slack != nil {
 		wg.Go(func() {

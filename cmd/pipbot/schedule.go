@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -34,6 +35,8 @@ type schedule struct {
 	changes *scheduler.ChangeQueue
 	// dispatchEvery is the ticker's dispatch period (zero: the default).
 	dispatchEvery time.Duration
+	// risk re-rates running plans as time passes (risk.go).
+	risk *riskSweep
 }
 
 // newSchedule builds the scheduler from the configuration: PIPBOT_CALENDAR
@@ -50,6 +53,7 @@ func (a *app) newSchedule(now func() time.Time) (*schedule, error) {
 	s.changes = scheduler.NewChangeQueue(scheduler.ChangeQueueOptions{Replan: planner.ReplanPlans,
 		Record: a.db.RecordPlanChanges, Overflow: planner.RequestFull, Log: log})
 	s.notifier = s.composer.Notifier(a.senders().Send)
+	s.risk = &riskSweep{db: a.db, engine: a.engine, senders: a.senders(), now: clockOr(now), log: log}
 	s.dispatchEvery = a.tune.dispatch
 	host, _ := os.Hostname()
 	s.dispatcher, err = scheduler.NewDispatcher(scheduler.DispatcherOptions{Store: a.db, Notifier: s.notifier,
@@ -79,7 +83,10 @@ func (a *app) senders() scheduler.Senders {
 // run runs the ticker: planning every 10 minutes, dispatching every 30 s,
 // both once at start so reminders missed while down are caught up.
 func (s *schedule) run(ctx context.Context, log func(err error)) {
-	t, err := scheduler.NewTicker(scheduler.TickerOptions{Dispatcher: s.dispatcher, Plan: s.planner.Run, DispatchEvery: s.dispatchEvery})
+	plan := func(ctx context.Context) error {
+		return errors.Join(s.planner.Run(ctx), s.risk.run(ctx))
+	}
+	t, err := scheduler.NewTicker(scheduler.TickerOptions{Dispatcher: s.dispatcher, Plan: plan, DispatchEvery: s.dispatchEvery})
 	if err != nil {
 		log(err)
 		return

@@ -47,6 +47,7 @@ func (a *app) newSlack(ctx context.Context, now func() time.Time) (*slackPlatfor
 		BotToken: c.BotToken.Reveal(), SigningSecret: c.SigningSecret.Reveal(), AppToken: c.AppToken.Reveal(),
 		APIURL: c.APIURL, Engine: a.engine, Inbox: a.db, Deliverer: sender,
 		Profiler: dir, Client: client, Log: log, Clock: now,
+		Recorded: a.metrics.recordedOn(bot.PlatformSlack),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("slack adapter: %w", err)

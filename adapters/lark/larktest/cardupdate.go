@@ -66,6 +66,8 @@ func (s *Server) updateCard(r *http.Request, app string) reply {
 		return fail(http.StatusBadRequest, CodeBadRequest, "Your request contains an invalid request parameter, ext=invalid message_id.")
 	case m.recalled:
 		return fail(http.StatusBadRequest, CodeRecalled, "The message is recalled.")
+	case now.Sub(m.At) > CardWindow:
+		return fail(http.StatusBadRequest, CodeTooOld, "Message can only be modified within 14 days after sending.")
 	}
 	t.uses++
 	m.card = card

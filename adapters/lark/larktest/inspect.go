@@ -74,3 +74,13 @@ func (s *Server) Count429() int {
 	defer s.mu.Unlock()
 	return s.count429
 }
+
+// Expired reports whether messageID was sent more than CardWindow ago by
+// the server's clock: the platform no longer lets anyone update it or
+// interact with it.
+func (s *Server) Expired(messageID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.byID[messageID]
+	return m != nil && s.now().Sub(m.At) > CardWindow
+}

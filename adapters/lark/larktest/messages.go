@@ -15,6 +15,11 @@ const (
 	maxText = 150 << 10
 )
 
+// CardWindow is how long after sending a card can be updated (patch or
+// delayed update) and interacted with; past it the platform answers 230031
+// (更新应用发送的消息卡片: 仅支持更新 14 天内发送的消息).
+const CardWindow = 14 * 24 * time.Hour
+
 // message is a sent message and its current state.
 type message struct {
 	Message
@@ -135,7 +140,7 @@ func (s *Server) patchMessage(r *http.Request, app string) reply {
 		return fail(http.StatusBadRequest, CodeBadRequest, "Your request contains an invalid request parameter, ext=invalid message_id.")
 	case m.recalled:
 		return fail(http.StatusBadRequest, CodeRecalled, "The message is recalled.")
-	case now.Sub(m.At) > 14*24*time.Hour:
+	case now.Sub(m.At) > CardWindow:
 		return fail(http.StatusBadRequest, CodeTooOld, "Message can only be modified within 14 days after sending.")
 	case m.MsgType != "interactive" || !shared(m.card):
 		return fail(http.StatusBadRequest, CodeBadRequest, "Your request contains an invalid request parameter, ext=only shared cards (update_multi) can be patched.")

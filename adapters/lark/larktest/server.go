@@ -1,6 +1,7 @@
 // Package larktest is an in-process fake of the Feishu/Lark Open API for
 // tests: the tenant token, message create and patch, the delayed card update,
-// the contact user and the chat, with the platform's rate limits, error codes and
+// the contact user and the chat, the app calendar's events and attendees
+// (calendar.go), with the platform's rate limits, error codes and
 // uuid de-duplication. The real SDK is pointed at it with
 // lark.WithOpenBaseUrl(s.URL).
 //
@@ -48,6 +49,7 @@ type Server struct {
 	stall    map[string]int // API → responses still to lose
 	chats    map[string]string
 	uploads  map[string]*Upload // file_key → file (im/v1/files)
+	cal      *calendarState     // calendar v4 (calendar.go), made on first use
 }
 
 // Option configures a Server.
@@ -132,6 +134,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rep = s.authed(r, s.getUser)
 	case r.Method == http.MethodGet && p == "/open-apis/bot/v3/info":
 		rep = s.authed(r, s.botInfo)
+	case strings.HasPrefix(p, "/open-apis/calendar/v4/"):
+		rep = s.authed(r, s.calendar)
 	default:
 		rep = fail(http.StatusNotFound, 404, "404 page not found")
 	}
