@@ -88,11 +88,23 @@ func deliverLoad(t *testing.T, mode deliverMode) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The figure is the weekly fan-out: the managers' tracking reminders
+	// (the plans started weeks ago) and the seed's Friday action, also
+	// due, are set aside.
+	weekly := due[:0]
 	for _, r := range due {
-		if r.Kind != bot.RemindWeekly {
+		switch r.Kind {
+		case bot.RemindWeekly:
+			weekly = append(weekly, r)
+		case bot.RemindTracking, bot.RemindAction:
+			if err := a.db.CancelReminder(ctx, tenant, r.ID); err != nil {
+				t.Fatal(err)
+			}
+		default:
 			t.Fatalf("unexpected due row %s %s to %s", r.Kind, r.DueKey, r.Recipient)
 		}
 	}
+	due = weekly
 	if len(due) != deliverLoadReminders {
 		t.Fatalf("%d due rows, want %d", len(due), deliverLoadReminders)
 	}
