@@ -115,10 +115,11 @@ func exerciseServer(t *testing.T) string {
 	const larkTenant = "lark:tk_metrics"
 	seedLoad(t, a.db, cfg.DB, loadSeed{tenants: []string{tenant, larkTenant}, perTenant: 1, team: 1,
 		zones: []string{"Asia/Shanghai"}, now: now, parallel: 1})
-	// Planned as of now and four days on, the rows cover a week whatever
-	// today is: a weekly reminder and the manager's escalation after it.
-	for _, at := range []time.Time{now, now.AddDate(0, 0, 4)} {
-		if err := a.sched.planner.Plan(ctx, at); err != nil {
+	// Planned as of each of the next seven days, the rows cover a week
+	// whatever today is: a weekly reminder and the manager's escalation
+	// after it (each created while its deadline is ahead).
+	for d := range 7 {
+		if err := a.sched.planner.Plan(ctx, now.AddDate(0, 0, d)); err != nil {
 			t.Fatal(err)
 		}
 	}
