@@ -84,7 +84,7 @@ func (e *Engine) digest(ctx context.Context, rd *request, plans []*Plan) (Messag
 		at time.Time
 	}
 	var meetings []meeting
-	recs, err := e.store.PlanRecords(ctx, rd.cmd.Tenant, ids)
+	ivs, err := e.store.InterviewsOfPlans(ctx, rd.cmd.Tenant, ids)
 	if err != nil {
 		return Message{}, fmt.Errorf("compose HR digest: %w", err)
 	}
@@ -92,11 +92,9 @@ func (e *Engine) digest(ctx context.Context, rd *request, plans []*Plan) (Messag
 	for _, p := range plans {
 		byID[p.ID] = p
 	}
-	for id, logs := range recs {
-		for _, iv := range logs.Interviews {
-			if iv.Status == InterviewBooked && !iv.At.Before(monday) && iv.At.Before(monday.AddDate(0, 0, 7)) {
-				meetings = append(meetings, meeting{byID[id], iv.At})
-			}
+	for _, iv := range ivs {
+		if iv.Status == InterviewBooked && !iv.At.Before(monday) && iv.At.Before(monday.AddDate(0, 0, 7)) {
+			meetings = append(meetings, meeting{byID[iv.PlanID], iv.At})
 		}
 	}
 	slices.SortFunc(meetings, func(a, b meeting) int { return cmp.Or(a.at.Compare(b.at), a.p.Number-b.p.Number) })
@@ -111,7 +109,7 @@ func (e *Engine) digest(ctx context.Context, rd *request, plans []*Plan) (Messag
 		{Label: rd.tr("status.cancelled"), Value: strconv.Itoa(count[StatusCancelled])},
 	}, riskFields(rd.loc, riskCount))
 	var open []*Plan // the plans the buttons open, each once, in the lists' order
-	list := func(title string, ps []*Plan, line func(*Plan) string) {
+	list := func(title string, ps []*Plan, line func(i int) string) {
 		if len(ps) == 0 {
 			return
 		}
@@ -121,7 +119,7 @@ func (e *Engine) digest(ctx context.Context, rd *request, plans []*Plan) (Messag
 				body += "\n" + rd.tr("digest.more", len(ps)-i)
 				break
 			}
-			body += "\n• " + line(p)
+			body += "\n• " + line(i)
 			if !slices.Contains(open, p) {
 				open = append(open, p)
 			}
@@ -131,8 +129,9 @@ func (e *Engine) digest(ctx context.Context, rd *request, plans []*Plan) (Messag
 	who := func(p *Plan) string {
 		return rd.tr("digest.plan", p.Number, e.name(ctx, p.Tenant, p.EmployeeID), e.name(ctx, p.Tenant, p.ManagerID))
 	}
-	list("digest.turned", turned, func(p *Plan) string { return who(p) + " · " + rating[p.ID].Line(rd.loc) })
-	list("digest.missed", missed, func(p *Plan) string {
+	list("digest.turned", turned, func(i int) string { return who(turned[i]) + " · " + rating[turned[i].ID].Line(rd.loc) })
+	list("digest.missed", missed, func(i int) string {
+		p := missed[i]
 		last := latest[p.ID].Week
 		if last == "" {
 			last = rd.tr("remind.tracking_never")
@@ -143,13 +142,11 @@ func (e *Engine) digest(ctx context.Context, rd *request, plans []*Plan) (Messag
 	for _, mt := range meetings {
 		mplans = append(mplans, mt.p)
 	}
-	i := 0
-	list("digest.interviews", mplans, func(p *Plan) string {
-		at := meetings[i].at
-		i++
-		return formatTime(rd.loc, at, rd.tz) + " · " + who(p)
+	list("digest.interviews", mplans, func(i int) string {
+		return formatTime(rd.loc, meetings[i].at, rd.tz) + " · " + who(meetings[i].p)
 	})
-	list("digest.waiting", waiting, func(p *Plan) string {
+	list("digest.waiting", waiting, func(i int) string {
+		p := waiting[i]
 		if p.Pending != nil {
 			return who(p) + " · " + rd.tr("digest.waiting_outcome")
 		}

@@ -249,6 +249,12 @@ func (s *memStore) PlanRecords(ctx context.Context, tenant string, planIDs []int
 	return out, nil
 }
 
+func (s *memStore) InterviewsOfPlans(_ context.Context, tenant string, planIDs []int64) ([]bot.Interview, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return filter(s.ivs, func(x bot.Interview) bool { return x.Tenant == tenant && slices.Contains(planIDs, x.PlanID) }), nil
+}
+
 func (s *memStore) AppendAudit(_ context.Context, e *bot.AuditEntry) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -59,6 +59,9 @@ type Records interface {
 	// PlanRecords loads the notes, updates and interviews of many plans in
 	// a few queries (an export of every plan), each list oldest first.
 	PlanRecords(ctx context.Context, tenant string, planIDs []int64) (map[int64]*PlanLogs, error)
+	// InterviewsOfPlans lists the interviews of many plans in one query,
+	// without their notes and updates (the HR digest's week).
+	InterviewsOfPlans(ctx context.Context, tenant string, planIDs []int64) ([]Interview, error)
 }
 
 // PlanLogs are the records of one plan an export reads.

@@ -68,21 +68,22 @@ func plansOf(rows []planRow) []*bot.Plan {
 }
 
 // InterviewsOfPlans returns every interview (booked, done or cancelled) of
-// the tenant's plans planIDs, by plan, then time.
+// the tenant's plans planIDs, by plan, then time: a planner's page, or
+// every open plan of a tenant (the HR digest), read recordChunk at a time.
 func (db *DB) InterviewsOfPlans(ctx context.Context, tenant string, planIDs []int64) ([]bot.Interview, error) {
-	if len(planIDs) == 0 {
-		return nil, nil
+	var out []bot.Interview
+	for chunk := range slices.Chunk(planIDs, recordChunk) {
+		var rows []interviewRow
+		err := db.gdb.WithContext(ctx).Where("tenant = ? AND plan_id IN ?", tenant, chunk).
+			Order("plan_id").Order("at").Order("id").Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("interviews of %d plans in tenant %s: %w", len(chunk), tenant, err)
+		}
+		for i := range rows {
+			out = append(out, rows[i].interview())
+		}
 	}
-	var rows []interviewRow
-	err := db.gdb.WithContext(ctx).Where("tenant = ? AND plan_id IN ?", tenant, planIDs).
-		Order("plan_id").Order("at").Order("id").Find(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("interviews of %d plans in tenant %s: %w", len(planIDs), tenant, err)
-	}
-	out := make([]bot.Interview, len(rows))
-	for i := range rows {
-		out[i] = rows[i].interview()
-	}
+	slices.SortStableFunc(out, func(a, b bot.Interview) int { return cmp.Compare(a.PlanID, b.PlanID) })
 	return out, nil
 }
 
