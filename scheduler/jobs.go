@@ -103,9 +103,9 @@ func (j *Jobs) planKeeping(ctx context.Context, at time.Time) error {
 	pl := j.Planner
 	rn := pl.newRun(at)
 	rn.keep = true
-	errs, err := pl.walk(ctx, rn, func(after int64) ([]*bot.Plan, error) {
+	errs, err := pl.walkPlanning(ctx, rn, func(after int64) ([]*bot.Plan, error) {
 		return pl.src.PlansForScheduling(ctx, after, pl.pageSize)
-	}, pl.planGroup)
+	})
 	return errors.Join(append(errs, err)...)
 }
 

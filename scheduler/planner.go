@@ -142,16 +142,16 @@ func NewPlanner(o PlannerOptions) (*Planner, error) {
 func (pl *Planner) Plan(ctx context.Context, now time.Time) error {
 	started := time.Now()
 	rn := pl.newRun(now)
-	errs, err := pl.walk(ctx, rn, func(after int64) ([]*bot.Plan, error) {
+	errs, err := pl.walkPlanning(ctx, rn, func(after int64) ([]*bot.Plan, error) {
 		return pl.src.PlansForScheduling(ctx, after, pl.pageSize)
-	}, pl.planGroup)
+	})
 	if err != nil {
 		return fmt.Errorf("plan reminders: %w", err)
 	}
 	since := pl.closedSince(now)
-	closedErrs, err := pl.walk(ctx, rn, func(after int64) ([]*bot.Plan, error) {
+	closedErrs, err := pl.walkPlanning(ctx, rn, func(after int64) ([]*bot.Plan, error) {
 		return pl.src.PlansClosedSince(ctx, since, after, pl.pageSize)
-	}, pl.planGroup)
+	})
 	if err != nil {
 		return fmt.Errorf("plan reminders of closed plans: %w", err)
 	}

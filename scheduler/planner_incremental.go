@@ -140,9 +140,9 @@ func (pl *Planner) planChanges(ctx context.Context, now time.Time, changed map[s
 	if rn.to.After(plannedTo) {
 		roll := pl.newRun(now)
 		roll.rollAfter, roll.keep = plannedTo, true
-		walkErrs, err := pl.walk(ctx, roll, func(after int64) ([]*bot.Plan, error) {
+		walkErrs, err := pl.walkPlanning(ctx, roll, func(after int64) ([]*bot.Plan, error) {
 			return pl.src.PlansForScheduling(ctx, after, pl.pageSize)
-		}, pl.planGroup)
+		})
 		if err != nil {
 			return fmt.Errorf("plan reminders of the days ahead: %w", err)
 		}

@@ -22,9 +22,26 @@ var openStatuses = []bot.Status{bot.StatusDraft, bot.StatusSubmitted, bot.Status
 // whose team has nothing to count when due. A rolling run writes only the
 // rows due after the window it already planned.
 func (pl *Planner) planGroup(ctx context.Context, rn *run, tenant string, plans []*bot.Plan) error {
-	want, ivs, err := pl.wantGroup(ctx, rn, tenant, plans)
+	g, err := pl.prepareGroup(ctx, rn, tenant, plans)
 	if err != nil {
 		return err
+	}
+	return pl.writeGroup(ctx, rn, g)
+}
+
+// groupRows is what planGroup writes for one group: the rows it wants and
+// the subjects whose other pending rows it cancels.
+type groupRows struct {
+	tenant string
+	want   []bot.Reminder
+	cancel []string
+}
+
+// prepareGroup reads and computes the rows of planGroup, writing nothing.
+func (pl *Planner) prepareGroup(ctx context.Context, rn *run, tenant string, plans []*bot.Plan) (groupRows, error) {
+	want, ivs, err := pl.wantGroup(ctx, rn, tenant, plans)
+	if err != nil {
+		return groupRows{}, err
 	}
 	var cancel []string
 	if !rn.keep {
@@ -39,14 +56,21 @@ func (pl *Planner) planGroup(ctx context.Context, rn *run, tenant string, plans 
 	if !rn.rollAfter.IsZero() {
 		want = slices.DeleteFunc(want, func(r bot.Reminder) bool { return !r.DueAt.After(rn.rollAfter) })
 	}
-	if len(want) == 0 && len(cancel) == 0 {
+	return groupRows{tenant: tenant, want: want, cancel: cancel}, nil
+}
+
+// writeGroup writes what prepareGroup computed, in one SyncReminders, and
+// counts it in rn's created and cancelled (and nothing else of rn, so that
+// the next group can be prepared meanwhile: see walkPlanning).
+func (pl *Planner) writeGroup(ctx context.Context, rn *run, g groupRows) error {
+	if len(g.want) == 0 && len(g.cancel) == 0 {
 		return nil
 	}
-	created, _, cancelled, err := pl.out.SyncReminders(ctx, tenant, want, rn.now, cancel)
+	created, _, cancelled, err := pl.out.SyncReminders(ctx, g.tenant, g.want, rn.now, g.cancel)
 	rn.created += created
 	rn.cancelled += cancelled
 	if err != nil {
-		return fmt.Errorf("plan tenant %s: %w", tenant, err)
+		return fmt.Errorf("plan tenant %s: %w", g.tenant, err)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/pipbot/pipbot/bot"
@@ -29,6 +30,8 @@ type DB struct {
 	// ids (MySQL with innodb_autoinc_lock_mode below 2), which the inbox's
 	// batch insert relies on there.
 	consecutiveIDs bool
+	// reader is Reader's own connection on a SQLite file; nil otherwise.
+	reader *DB
 }
 
 // Open connects to the database named by dsn (the PIPBOT_DB forms:
@@ -42,12 +45,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	gdb, err := gorm.Open(dialector, &gorm.Config{
-		Logger:                 newGormLogger(log.With("component", "storage", "db", kind)),
-		TranslateError:         true,
-		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
-	})
+	gdb, err := gorm.Open(dialector, gormConfig(log.With("component", "storage", "db", kind)))
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", kind, err)
 	}
@@ -79,6 +77,14 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 			db.consecutiveIDs = mode < 2
 		}
 	}
+	if kind == KindSQLite {
+		_, rest, _ := strings.Cut(dsn, "://")
+		d, _ := sqliteDSN(rest) // dialect parsed it above
+		if db.reader, err = openReader(ctx, d, log); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+	}
 	db.batch = newPutBatcher(db, committers)
 	return db, nil
 }
@@ -107,6 +113,9 @@ func (db *DB) Close() error {
 	if db.batch != nil {
 		db.batch.close()
 	}
+	if db.reader != nil {
+		_ = db.reader.Close()
+	}
 	if err := db.sqlDB.Close(); err != nil {
 		return fmt.Errorf("close %s database: %w", db.kind, err)
 	}
@@ -130,6 +139,17 @@ func (db *DB) InTx(ctx context.Context, fn func(tx bot.Store) error) error {
 		return fmt.Errorf("run %s transaction: %w", db.kind, err)
 	}
 	return err
+}
+
+// gormConfig is how the store uses GORM: errors translated, no implicit
+// transactions, times in UTC.
+func gormConfig(log *slog.Logger) *gorm.Config {
+	return &gorm.Config{
+		Logger:                 newGormLogger(log),
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
 }
 
 // bound returns a copy of db whose queries run in tx.

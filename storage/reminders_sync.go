@@ -42,6 +42,7 @@ const reviveWindow = 60 * 24 * time.Hour
 func (db *DB) SyncReminders(ctx context.Context, tenant string, want []bot.Reminder, now time.Time, cancel []string) (created, moved, cancelled int, err error) {
 	rows := make([]reminderRow, 0, len(want))
 	seen := make(map[string]bool, len(want))
+	var expired []*bot.Reminder
 	subjects := slices.Clone(cancel)
 	for i := range want {
 		if want[i].Tenant != tenant {
@@ -49,6 +50,13 @@ func (db *DB) SyncReminders(ctx context.Context, tenant string, want []bot.Remin
 		}
 		if err := checkReminder(&want[i]); err != nil {
 			return 0, 0, 0, fmt.Errorf("sync reminder %s/%s/%s: %w", want[i].Tenant, want[i].Kind, want[i].DueKey, err)
+		}
+		if !want[i].ExpiresAt.IsZero() && !want[i].ExpiresAt.After(now) {
+			// Past its deadline: wanted only to keep a stored pending row
+			// from being cancelled, so hashed below only when one may be.
+			expired = append(expired, &want[i])
+			subjects = append(subjects, want[i].Subject)
+			continue
 		}
 		row := reminderToRow(&want[i])
 		if !seen[row.KeyHash] {
@@ -88,12 +96,10 @@ func (db *DB) SyncReminders(ctx context.Context, tenant string, want []bot.Remin
 				have[h.KeyHash] = h
 			}
 		}
+		keepExpired(have, cancelOf, expired, seen)
 		var fresh []reminderRow
 		for i := range rows {
 			w := &rows[i]
-			if w.ExpiresAt != nil && !w.ExpiresAt.After(now) {
-				continue
-			}
 			h, ok := have[w.KeyHash]
 			if !ok {
 				fresh = append(fresh, *w)
@@ -141,6 +147,29 @@ func (db *DB) SyncReminders(ctx context.Context, tenant string, want []bot.Remin
 	return created, moved, cancelled, nil
 }
 
+// keepExpired marks as seen the keys of the wanted rows past their
+// deadline that a pending row read under a cancelled subject holds, so
+// that it is not cancelled: the dispatcher marks it missed instead. Only
+// those rows' keys are hashed: on a first pass over an empty outbox, about
+// half of what the planner wants, none. seen of a retried transaction
+// keeps the keys of the try before, which are the same.
+func keepExpired(have map[string]reminderRow, cancelOf map[string]bool, expired []*bot.Reminder, seen map[string]bool) {
+	if len(expired) == 0 {
+		return
+	}
+	held := map[string]bool{}
+	for _, h := range have {
+		if h.Status == string(bot.ReminderPending) && cancelOf[h.Subject] {
+			held[h.Subject] = true
+		}
+	}
+	for _, r := range expired {
+		if held[r.Subject] {
+			seen[reminderKeyHash(r)] = true
+		}
+	}
+}
+
 // idsInStatus is the condition ids (by cond) still in a status (the second
 // argument), for updating rows SyncReminders read in its transaction. On
 // PostgreSQL and MySQL a dispatcher may have sent one since; SQLite's
@@ -167,16 +196,25 @@ func (db *DB) bulkRows() int { return 1000 }
 // sqliteJSONRows is how many rows one SQLite INSERT carries.
 const sqliteJSONRows = 500
 
-// sqliteInsertJSON inserts the rows of a JSON array of arrays, one array
-// per row in the order of reminderInsertColumns, skipping a stored key.
-// (The WHERE lets SQLite parse the upsert after a SELECT.)
+// sqliteJSONColumns are the columns of reminderInsertColumns that differ
+// from row to row, in the order of each row's JSON array; the tenant is
+// bound once per statement and the others are constants of a new row.
+var sqliteJSONColumns = []string{"key_hash", "platform", "plan_id", "subject", "kind", "due_key", "recipient",
+	"to_chat", "due_at", "expires_at", "short_notice", "provisional", "created_at"}
+
+// sqliteInsertJSON inserts the rows of a JSON array of arrays (the second
+// parameter), one array per row in the order of sqliteJSONColumns, for
+// the tenant of the first parameter, skipping a stored key. Each column
+// read from a row's array costs SQLite that array written out and parsed
+// again, so the columns every row shares are not in it. (The WHERE lets
+// SQLite parse the upsert after a SELECT.)
 var sqliteInsertJSON = func() string {
-	cols := make([]string, len(reminderInsertColumns))
+	cols := make([]string, len(sqliteJSONColumns))
 	for i := range cols {
 		cols[i] = "value ->> " + strconv.Itoa(i)
 	}
-	return "INSERT INTO reminders (" + strings.Join(reminderInsertColumns, ", ") + ") SELECT " + strings.Join(cols, ", ") +
-		" FROM json_each(?) WHERE true ON CONFLICT (key_hash) DO NOTHING"
+	return "INSERT INTO reminders (tenant, status, attempts, message_id, " + strings.Join(sqliteJSONColumns, ", ") + ") SELECT ?1, '" +
+		string(bot.ReminderPending) + "', 0, '', " + strings.Join(cols, ", ") + " FROM json_each(?2) WHERE true ON CONFLICT (key_hash) DO NOTHING"
 }()
 
 // insertRemindersJSON is insertReminderRows on SQLite: the rows go in as
@@ -185,22 +223,22 @@ var sqliteInsertJSON = func() string {
 // up among all of them (time quadratic in their number), which cost more
 // than storing the rows when they were bound one column at a time. Times
 // are written as the driver writes them, so that comparisons with bound
-// times hold.
+// times hold. All rows are of one tenant (SyncReminders checks).
 func insertRemindersJSON(ctx context.Context, pool gorm.ConnPool, rows []reminderRow) (int, error) {
 	n := 0
 	for chunk := range slices.Chunk(rows, sqliteJSONRows) {
 		vals := make([][]any, len(chunk))
 		for i := range chunk {
 			r := &chunk[i]
-			vals[i] = []any{r.KeyHash, r.Tenant, r.Platform, r.PlanID, r.Subject, r.Kind, r.DueKey, r.Recipient,
-				boolInt(r.ToChat), r.Status, sqliteTime(r.DueAt), sqliteTime(r.ExpiresAt), 0, "", boolInt(r.ShortNotice),
+			vals[i] = []any{r.KeyHash, r.Platform, r.PlanID, r.Subject, r.Kind, r.DueKey, r.Recipient,
+				boolInt(r.ToChat), sqliteTime(r.DueAt), sqliteTime(r.ExpiresAt), boolInt(r.ShortNotice),
 				boolInt(r.Provisional), sqliteTime(r.CreatedAt)}
 		}
 		data, err := json.Marshal(vals)
 		if err != nil {
 			return n, err
 		}
-		k, err := affected(pool.ExecContext(ctx, sqliteInsertJSON, string(data)))
+		k, err := affected(pool.ExecContext(ctx, sqliteInsertJSON, chunk[0].Tenant, string(data)))
 		n += k
 		if err != nil {
 			return n, err

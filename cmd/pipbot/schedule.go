@@ -44,7 +44,7 @@ type schedule struct {
 func (a *app) newSchedule(now func() time.Time) (*schedule, error) {
 	cal, rules := a.calendar, a.rules // loaded by newApp, which the engine shares
 	log := a.log.With("component", "scheduler")
-	planner, err := scheduler.NewPlanner(scheduler.PlannerOptions{Source: a.db, Reminders: a.db, Changes: a.db, Calendar: cal,
+	planner, err := scheduler.NewPlanner(scheduler.PlannerOptions{Source: a.db.Reader(), Reminders: a.db, Changes: a.db, Calendar: cal,
 		Rules: rules, TZ: a.cfg.Location(), HR: a.cfg.HR, Clock: now, Log: log})
 	if err != nil {
 		return nil, fmt.Errorf("planner: %w", err)
