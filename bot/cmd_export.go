@@ -77,19 +77,18 @@ func (e *Engine) exportAll(ctx context.Context, r *request, args []string, forma
 	if err := b.preload(ctx, plans); err != nil {
 		return nil, err
 	}
-	for _, p := range plans {
-		if err := b.add(ctx, p); err != nil {
-			return nil, err
-		}
+	n := len(plans)
+	if err := b.addAll(ctx, plans); err != nil {
+		return nil, err
 	}
 	att := &Attachment{Name: r.tr("export.file_all", r.now.In(r.tz).Format("20060102")), Format: format, Tables: b.tables()}
-	detail := f.String() + " " + strconv.Itoa(len(plans)) + " plans"
+	detail := f.String() + " " + strconv.Itoa(n) + " plans"
 	if err := e.commit(ctx, r, func(tx Store) error {
 		return tx.AppendAudit(ctx, r.tenantAudit(role, "org.export", "", format, strings.TrimSpace(detail)))
 	}); err != nil {
 		return nil, err
 	}
-	return e.exportReplies(r, r.tr("export.sent_all", len(plans), format, len(att.Tables)), att), nil
+	return e.exportReplies(r, r.tr("export.sent_all", n, format, len(att.Tables)), att), nil
 }
 
 // exportReplies addresses the file to the actor one-to-one; in a group the

@@ -59,16 +59,19 @@ func (e *Engine) Export(ctx context.Context, o ExportOptions) (*Attachment, erro
 	if err := b.preload(ctx, plans); err != nil {
 		return nil, err
 	}
-	for _, p := range plans {
-		if err := b.add(ctx, p); err != nil {
-			return nil, err
-		}
+	n := len(plans)
+	var first *Plan
+	if o.Plan > 0 {
+		first = plans[0]
+	}
+	if err := b.addAll(ctx, plans); err != nil {
+		return nil, err
 	}
 	att := &Attachment{Name: r.tr("export.file_all", r.now.In(r.tz).Format("20060102")), Format: o.Format, Tables: b.tables()}
-	entry := r.tenantAudit(RoleHRAdmin, "org.export", "", o.Format, strconv.Itoa(len(plans))+" plans")
+	entry := r.tenantAudit(RoleHRAdmin, "org.export", "", o.Format, strconv.Itoa(n)+" plans")
 	if o.Plan > 0 {
 		att.Name = r.tr("export.file_plan", o.Plan)
-		entry = r.audit(plans[0], RoleHRAdmin, "plan.export", "", o.Format, strconv.Itoa(len(att.Tables))+" tables")
+		entry = r.audit(first, RoleHRAdmin, "plan.export", "", o.Format, strconv.Itoa(len(att.Tables))+" tables")
 	}
 	if err := e.commit(ctx, r, func(tx Store) error { return tx.AppendAudit(ctx, entry) }); err != nil {
 		return nil, fmt.Errorf("export: audit: %w", err)

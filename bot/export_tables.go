@@ -85,6 +85,18 @@ func (b *tableBuilder) name(ctx context.Context, tenant, id string) string {
 	return n
 }
 
+// addAll fills every sheet with the rows of plans, letting go of each plan
+// once its rows are built (the slice's entries become nil).
+func (b *tableBuilder) addAll(ctx context.Context, plans []*Plan) error {
+	for i, p := range plans {
+		if err := b.add(ctx, p); err != nil {
+			return err
+		}
+		plans[i] = nil
+	}
+	return nil
+}
+
 // row appends one row to sheet k, after the plan columns when many.
 func (b *tableBuilder) row(ctx context.Context, k string, p *Plan, cells ...Cell) {
 	if b.many {
@@ -140,12 +152,15 @@ func (b *tableBuilder) logsOf(ctx context.Context, p *Plan) (*PlanLogs, error) {
 	return l, nil
 }
 
-// add fills every sheet with plan p's rows.
+// add fills every sheet with plan p's rows, and lets go of p's preloaded
+// records: an export of every plan holds each plan's records only until
+// its rows are built.
 func (b *tableBuilder) add(ctx context.Context, p *Plan) error {
 	logs, err := b.logsOf(ctx, p)
 	if err != nil {
 		return err
 	}
+	delete(b.logs, p.ID)
 	b.gap(ctx, p)
 	b.actions(ctx, p)
 	if b.tracking {
