@@ -32,7 +32,7 @@ func TestMySQLDSN(t *testing.T) {
 }
 
 func TestSQLiteDSN(t *testing.T) {
-	const pragmas = "_pragma=busy_timeout%285000%29&_pragma=journal_mode%28WAL%29&_pragma=foreign_keys%281%29&_pragma=synchronous%28NORMAL%29&_pragma=cache_size%28-16384%29&_txlock=immediate"
+	const pragmas = "_pragma=busy_timeout%285000%29&_pragma=journal_mode%28WAL%29&_pragma=foreign_keys%281%29&_pragma=synchronous%28NORMAL%29&_pragma=cache_size%28-12288%29&_txlock=immediate"
 	for _, tc := range []struct{ in, want string }{
 		{"pipbot.db", "pipbot.db?" + pragmas},
 		{"/var/lib/pipbot/pipbot.db", "/var/lib/pipbot/pipbot.db?" + pragmas},
@@ -75,7 +75,7 @@ func TestSQLiteSettings(t *testing.T) {
 		t.Errorf("Kind = %q", db.Kind())
 	}
 	for pragma, want := range map[string]string{
-		"journal_mode": "wal", "busy_timeout": "5000", "foreign_keys": "1", "synchronous": "1", "cache_size": "-16384",
+		"journal_mode": "wal", "busy_timeout": "5000", "foreign_keys": "1", "synchronous": "1", "cache_size": "-12288",
 	} {
 		var got string
 		if err := db.gdb.Raw("PRAGMA " + pragma).Scan(&got).Error; err != nil {
