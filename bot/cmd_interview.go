@@ -165,10 +165,19 @@ func (e *Engine) bookInterview(ctx context.Context, r *request, ref string, word
 
 // inCalendars puts the committed change of iv into the attendees'
 // calendars: through the platform's calendar, noted on the actor's
-// answer, or as invitations on the replies (interview_calendar.go).
+// answer, or as invitations on the replies (interview_calendar.go). In a
+// held command the platform's calendar is called once the change is
+// committed, not while its transaction waits on the network.
 func (e *Engine) inCalendars(ctx context.Context, r *request, p *Plan, iv *Interview, replies []Reply) []Reply {
-	replies = noteFirst(replies, e.syncMeeting(ctx, r, p, iv))
-	return e.withInvites(ctx, r, p, iv, replies)
+	replies = e.withInvites(ctx, r, p, iv, replies)
+	if h := heldOf(ctx); h != nil && h.open && e.meetingCalendar(p.Tenant) != nil {
+		at := *iv
+		e.afterCommit(ctx, func(ctx context.Context, replies []Reply) []Reply {
+			return noteActor(replies, e.syncMeeting(ctx, r, p, &at))
+		})
+		return replies
+	}
+	return noteFirst(replies, e.syncMeeting(ctx, r, p, iv))
 }
 
 // shortNotice reports whether an interview at `at` is booked on or after the

@@ -14,10 +14,11 @@ import (
 // with the recorded replies, whose keys make the platforms send each once.
 //
 // A command commits at most once (commit refuses a second); everything it
-// reads and decides comes before, everything it tells after. The one
-// window left is between the commit and the recording of its replies: a
-// crash there leaves the change applied once and the actor told only that
-// it was done.
+// reads and decides comes before, everything it tells after. On a store
+// that can hold a transaction (held.go) the change and its replies are
+// committed together; on one that cannot, a crash between the commit and
+// the recording of the replies leaves the change applied once and the
+// actor told only that it was done.
 
 // Effects remembers which events changed something, and what was said.
 type Effects interface {
@@ -35,10 +36,18 @@ type Effects interface {
 var errSecondCommit = errors.New("a command commits at most once")
 
 // commit runs fn in one transaction with the record that r's event took
-// effect. It is the only way commands write.
+// effect. It is the only way commands write. In a held command the
+// transaction stays open until Handle has recorded the replies (settle).
 func (e *Engine) commit(ctx context.Context, r *request, fn func(tx Store) error) error {
 	if r.committed {
 		return errSecondCommit
+	}
+	if h := heldOf(ctx); h != nil {
+		if err := h.commitHeld(ctx, r, fn); err != nil {
+			return err
+		}
+		r.committed = true
+		return nil
 	}
 	err := e.store.InTx(ctx, func(tx Store) error {
 		if err := fn(tx); err != nil {

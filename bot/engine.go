@@ -125,10 +125,17 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (replies []Reply, err 
 	start := e.now()
 	name := "unknown"
 	var r *request
+	ctx, held := e.hold(ctx, cmd)
 	defer func() {
 		if p := recover(); p != nil {
 			e.log.ErrorContext(ctx, "command panicked", "tenant", cmd.Tenant, "user_id", cmd.Actor.ID,
 				"command", name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if held != nil && held.open {
+				held.abandon() // nothing of it stands: it is run again
+				if r != nil {
+					r.committed = false
+				}
+			}
 			replies, err = e.failed(ctx, cmd, r, fmt.Errorf("command %s: panic: %v", name, p))
 		}
 	}()
@@ -165,7 +172,15 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (replies []Reply, err 
 		}
 		replies = e.finish(ctx, cmd, replies)
 	}
-	if r != nil && r.committed && cmd.EventKey != "" {
+	if held != nil && held.open {
+		if settled, serr := e.settle(ctx, cmd, held, replies); serr != nil {
+			r.committed = false
+			replies, err = e.failed(ctx, cmd, r, fmt.Errorf("command %s: %w", name, serr))
+			code = EINTERNAL
+		} else {
+			replies = settled
+		}
+	} else if r != nil && r.committed && cmd.EventKey != "" {
 		e.remember(ctx, cmd, replies)
 	}
 	if e.observer != nil {
@@ -187,9 +202,14 @@ func (e *Engine) failed(ctx context.Context, cmd Command, r *request, err error)
 	return e.finish(ctx, cmd, []Reply{e.errorReply(ctx, cmd, Errorf(EINTERNAL, "err.internal"))}), err
 }
 
-// planChanged tells the Changed hook, if any, that plan planID changed.
+// planChanged tells the Changed hook, if any, that plan planID changed,
+// once the change is committed.
 func (e *Engine) planChanged(ctx context.Context, tenant string, planID int64) {
-	if e.changed != nil {
-		e.changed(ctx, tenant, planID)
+	if e.changed == nil {
+		return
 	}
+	e.afterCommit(ctx, func(ctx context.Context, replies []Reply) []Reply {
+		e.changed(ctx, tenant, planID)
+		return replies
+	})
 }

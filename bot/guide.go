@@ -187,7 +187,17 @@ func (e *Engine) guideInput(ctx context.Context, r *request, g *guide, text stri
 		return nil, err
 	}
 	if next == "" {
-		if err := e.sessions.Delete(ctx, guideKey(r)); err != nil {
+		if h := heldOf(ctx); h != nil && h.open {
+			// The last answer's change is not committed yet: the guide
+			// ends with it, or the answer can be given again.
+			key := guideKey(r)
+			e.afterCommit(ctx, func(ctx context.Context, replies []Reply) []Reply {
+				if err := e.sessions.Delete(ctx, key); err != nil {
+					e.log.WarnContext(ctx, "finished guide not removed; it expires", "tenant", r.cmd.Tenant, "err", err)
+				}
+				return replies
+			})
+		} else if err := e.sessions.Delete(ctx, guideKey(r)); err != nil {
 			return nil, fmt.Errorf("end guide: %w", err)
 		}
 		return []Reply{r.text(r.tr("guide.finished", p.Number)), r.reply(e.planCard(ctx, p, r.actor.ID, r.isHR))}, nil

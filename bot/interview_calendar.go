@@ -225,6 +225,18 @@ func (e *Engine) cancelAgain(ctx context.Context, r *request, ref, no string) ([
 	return []Reply{r.text(r.tr("cal.cancel_again", iv.No, p.Number) + "\n" + e.syncMeeting(ctx, r, p, iv))}, true
 }
 
+// noteActor adds a context line under the first reply to the actor
+// alone (not one to someone else, nor one a group may see).
+func noteActor(replies []Reply, note string) []Reply {
+	for i, rep := range replies {
+		if rep.To == "" && rep.Chat == "" && !rep.GroupSafe {
+			noteFirst(replies[i:], note)
+			break
+		}
+	}
+	return replies
+}
+
 // noteFirst adds a context line under the first reply's message.
 func noteFirst(replies []Reply, note string) []Reply {
 	if note == "" || len(replies) == 0 {

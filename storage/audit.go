@@ -99,7 +99,7 @@ func (db *DB) Audit(ctx context.Context, tenant string, planID int64) ([]bot.Aud
 // `pipbot audit verify` can say which plan and action a broken entry is.
 func (db *DB) AuditEntry(ctx context.Context, tenant string, id int64) (bot.AuditEntry, error) {
 	var row auditRow
-	err := db.gdb.WithContext(ctx).Where("tenant = ? AND id = ?", tenant, id).Take(&row).Error
+	err := db.conn(ctx).Where("tenant = ? AND id = ?", tenant, id).Take(&row).Error
 	if err != nil {
 		return bot.AuditEntry{}, fmt.Errorf("load audit entry %d: %w", id, notFound(err))
 	}

@@ -27,10 +27,10 @@ func (auditHeadRow) TableName() string { return "audit_heads" }
 // deadlock is run again (InTx's caller owns its transaction and its retries).
 func (db *DB) chainTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if db.inTx {
-		return fn(db.gdb.WithContext(ctx))
+		return fn(db.conn(ctx))
 	}
 	for attempt := 1; ; attempt++ {
-		err := db.gdb.WithContext(ctx).Transaction(fn, db.txOpts...)
+		err := db.conn(ctx).Transaction(fn, db.txOpts...)
 		if err == nil || !aborted(err) || attempt == numberAttempts {
 			return err
 		}
@@ -89,7 +89,7 @@ func advanceHead(tx *gorm.DB, h auditHeadRow, seq int64, hash string) error {
 // has the empty chain's head (Seq 0, no hash).
 func (db *DB) auditHead(ctx context.Context, tenant string) (auditHeadRow, error) {
 	var h auditHeadRow
-	err := db.gdb.WithContext(ctx).Where("tenant = ?", tenant).Take(&h).Error
+	err := db.conn(ctx).Where("tenant = ?", tenant).Take(&h).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return auditHeadRow{Tenant: tenant}, nil
 	}
@@ -103,7 +103,7 @@ func (db *DB) auditHead(ctx context.Context, tenant string) (auditHeadRow, error
 // or any audit row (a row slipped in for a tenant with no head counts too),
 // so that `pipbot audit verify` and serve's hourly check cover them all.
 func (db *DB) AuditTenants(ctx context.Context) ([]string, error) {
-	rows, err := db.gdb.WithContext(ctx).
+	rows, err := db.conn(ctx).
 		Raw("SELECT tenant FROM audit_heads UNION SELECT tenant FROM audit_log ORDER BY 1").Rows()
 	if err != nil {
 		return nil, fmt.Errorf("list audit tenants: %w", err)

@@ -36,7 +36,7 @@ func (db *DB) chainLegacyAudit(ctx context.Context, g *gorm.DB) error {
 		return fmt.Errorf("create audit chain heads: %w", err)
 	}
 	var tenants []string
-	if err := db.gdb.WithContext(ctx).Model(&auditRow{}).Where("hash = ''").Distinct().Order("tenant").Pluck("tenant", &tenants).Error; err != nil {
+	if err := db.conn(ctx).Model(&auditRow{}).Where("hash = ''").Distinct().Order("tenant").Pluck("tenant", &tenants).Error; err != nil {
 		return fmt.Errorf("list tenants with unsealed audit rows: %w", err)
 	}
 	for _, tenant := range tenants {
@@ -51,13 +51,13 @@ func (db *DB) chainLegacyAudit(ctx context.Context, g *gorm.DB) error {
 // order, sealChunk rows per transaction under the head's lock.
 func (db *DB) sealTenant(ctx context.Context, tenant string) error {
 	var ids []int64
-	err := db.gdb.WithContext(ctx).Model(&auditRow{}).Where("tenant = ? AND hash = ''", tenant).
+	err := db.conn(ctx).Model(&auditRow{}).Where("tenant = ? AND hash = ''", tenant).
 		Order("CASE WHEN at IS NULL THEN 0 ELSE 1 END, at, id").Pluck("id", &ids).Error
 	if err != nil {
 		return err
 	}
 	for chunk := range slices.Chunk(ids, sealChunk) {
-		err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := db.conn(ctx).Transaction(func(tx *gorm.DB) error {
 			return sealRows(tx, db.kind, tenant, chunk)
 		}, db.txOpts...)
 		if err != nil {

@@ -68,7 +68,7 @@ func (db *DB) verifyTenant(ctx context.Context, tenant string) (bot.AuditCheck, 
 	)
 	for {
 		var rows []auditRow
-		err := db.gdb.WithContext(ctx).Where("tenant = ? AND seq > ? AND seq <= ?", tenant, after, head.Seq).
+		err := db.conn(ctx).Where("tenant = ? AND seq > ? AND seq <= ?", tenant, after, head.Seq).
 			Order("seq").Limit(verifyPage).Find(&rows).Error
 		if err != nil {
 			return c, err
@@ -104,7 +104,7 @@ func (db *DB) verifyTenant(ctx context.Context, tenant string) (bot.AuditCheck, 
 // slipped in (or the head was removed). It reads the highest entry before
 // the head, so an entry appended in between is not taken for one.
 func (db *DB) checkPastHead(ctx context.Context, c bot.AuditCheck) (bot.AuditCheck, error) {
-	g := db.gdb.WithContext(ctx)
+	g := db.conn(ctx)
 	var top auditRow
 	err := g.Select("seq").Where("tenant = ?", c.Tenant).Order("seq DESC").Limit(1).Find(&top).Error
 	if err != nil {
@@ -152,7 +152,7 @@ func breakAt(c bot.AuditCheck, broken string, seq, id int64) bot.AuditCheck {
 func (db *DB) verifyPlan(ctx context.Context, tenant string, planID int64) (bot.AuditCheck, error) {
 	c := bot.AuditCheck{Tenant: tenant}
 	var rows []auditRow
-	err := db.gdb.WithContext(ctx).Where("tenant = ? AND plan_id = ?", tenant, planID).Order("seq").Find(&rows).Error
+	err := db.conn(ctx).Where("tenant = ? AND plan_id = ?", tenant, planID).Order("seq").Find(&rows).Error
 	if err != nil || len(rows) == 0 {
 		return c, err
 	}
@@ -230,7 +230,7 @@ func (db *DB) neighbours(ctx context.Context, tenant string, rows []auditRow, he
 	want = slices.Compact(slices.Sorted(slices.Values(want)))
 	for chunk := range slices.Chunk(want, neighbourChunk) {
 		var found []auditRow
-		err := db.gdb.WithContext(ctx).Select("id", "seq", "prev_hash", "hash").
+		err := db.conn(ctx).Select("id", "seq", "prev_hash", "hash").
 			Where("tenant = ? AND seq IN ?", tenant, chunk).Find(&found).Error
 		if err != nil {
 			return nil, fmt.Errorf("load neighbouring entries: %w", err)

@@ -48,7 +48,7 @@ func (db *DB) SaveCalendarYears(ctx context.Context, years []CalendarYear) error
 		rows = append(rows, calendarYearRow{Year: y.Year, Name: y.Name, Data: y.Data, Source: y.Source,
 			Replace: y.Replace, ImportedAt: toDBTime(y.ImportedAt)})
 	}
-	err := db.gdb.WithContext(ctx).Clauses(clause.OnConflict{
+	err := db.conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "year"}},
 		DoUpdates: clause.AssignmentColumns([]string{"name", "data", "source", "allow_replace", "imported_at"}),
 	}).Create(&rows).Error
@@ -61,7 +61,7 @@ func (db *DB) SaveCalendarYears(ctx context.Context, years []CalendarYear) error
 // CalendarYears lists the imported years by year.
 func (db *DB) CalendarYears(ctx context.Context) ([]CalendarYear, error) {
 	var rows []calendarYearRow
-	if err := db.gdb.WithContext(ctx).Order("year").Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Order("year").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list calendar years: %w", err)
 	}
 	out := make([]CalendarYear, 0, len(rows))

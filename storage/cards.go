@@ -55,7 +55,7 @@ func (db *DB) RecordCard(ctx context.Context, c bot.SentCard) error {
 	row := cardRow{Tenant: c.Tenant, RecipientType: c.RecipientType, Recipient: c.Recipient, Plan: c.Plan, Kind: c.Kind,
 		MessageID: c.MessageID, PrevMessageID: c.PrevMessageID, SentAt: toDBTime(c.SentAt), Generation: c.Generation,
 		Reply: c.Reply, ResolvedAt: toDBTime(c.ResolvedAt)}
-	err := db.gdb.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "message_id"}}, DoNothing: true}).
+	err := db.conn(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "message_id"}}, DoNothing: true}).
 		Create(&row).Error
 	if err != nil {
 		return fmt.Errorf("record sent card %s: %w", c.MessageID, err)
@@ -68,7 +68,7 @@ func (db *DB) RecordCard(ctx context.Context, c bot.SentCard) error {
 // the new card's, so the old one's age is unknown and ok is false.
 func (db *DB) CardSentAt(ctx context.Context, messageID string) (time.Time, bool, error) {
 	var rows []cardRow
-	if err := db.gdb.WithContext(ctx).Where("message_id = ?", messageID).Limit(1).Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Where("message_id = ?", messageID).Limit(1).Find(&rows).Error; err != nil {
 		return time.Time{}, false, fmt.Errorf("read sent card %s: %w", messageID, err)
 	}
 	if len(rows) == 0 {
@@ -86,7 +86,7 @@ func (db *DB) CardReplaced(ctx context.Context, messageID, kind string, reply []
 	if kind == "" {
 		set["resolved_at"] = toDBTime(at)
 	}
-	res := db.gdb.WithContext(ctx).Model(&cardRow{}).
+	res := db.conn(ctx).Model(&cardRow{}).
 		Where("(message_id = ? OR prev_message_id = ?) AND resolved_at IS NULL", messageID, messageID).Updates(set)
 	if res.Error != nil {
 		return false, fmt.Errorf("record replaced card %s: %w", messageID, res.Error)
@@ -158,7 +158,7 @@ func (db *DB) ReleaseCard(ctx context.Context, c bot.SentCard, owner string) err
 }
 
 func (db *DB) finishCard(ctx context.Context, what string, c bot.SentCard, owner string, set map[string]any) error {
-	res := db.gdb.WithContext(ctx).Model(&cardRow{}).
+	res := db.conn(ctx).Model(&cardRow{}).
 		Where("id = ? AND lease_owner = ? AND message_id = ? AND generation = ? AND resolved_at IS NULL",
 			c.ID, owner, c.MessageID, c.Generation).Updates(set)
 	if res.Error != nil {
@@ -174,7 +174,7 @@ func (db *DB) finishCard(ctx context.Context, what string, c bot.SentCard, owner
 // (status cards, resolved ones): past the platform's window nothing can be
 // done with them. It returns how many it deleted.
 func (db *DB) PruneCards(ctx context.Context, before time.Time) (int, error) {
-	res := db.gdb.WithContext(ctx).Where("sent_at < ? AND (kind = '' OR resolved_at IS NOT NULL)", normTime(before)).
+	res := db.conn(ctx).Where("sent_at < ? AND (kind = '' OR resolved_at IS NOT NULL)", normTime(before)).
 		Delete(&cardRow{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("prune sent cards: %w", res.Error)
@@ -185,7 +185,7 @@ func (db *DB) PruneCards(ctx context.Context, before time.Time) (int, error) {
 // SentCards lists the cards of tenant, by id: tests and `pipbot` tooling.
 func (db *DB) SentCards(ctx context.Context, tenant string) ([]bot.SentCard, error) {
 	var rows []cardRow
-	if err := db.gdb.WithContext(ctx).Where("tenant = ?", tenant).Order("id").Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Where("tenant = ?", tenant).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list sent cards of %q: %w", tenant, err)
 	}
 	out := make([]bot.SentCard, len(rows))

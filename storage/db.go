@@ -131,7 +131,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx bot.Store) error) error {
 		return fn(db)
 	}
 	var fnErr error
-	err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		fnErr = fn(db.bound(tx))
 		return fnErr
 	}, db.txOpts...)

@@ -22,7 +22,7 @@ func (effectRow) TableName() string { return "effects" }
 // Effect returns the replies kept for the event key; ok once it took effect.
 func (db *DB) Effect(ctx context.Context, tenant, key string) ([]byte, bool, error) {
 	var rows []effectRow
-	err := db.gdb.WithContext(ctx).Where("tenant = ? AND event_key = ?", tenant, key).Limit(1).Find(&rows).Error
+	err := db.conn(ctx).Where("tenant = ? AND event_key = ?", tenant, key).Limit(1).Find(&rows).Error
 	if err != nil {
 		return nil, false, fmt.Errorf("look up effect %s: %w", key, err)
 	}
@@ -37,7 +37,7 @@ func (db *DB) Effect(ctx context.Context, tenant, key string) ([]byte, bool, err
 // racing one event commit one change.
 func (db *DB) RecordEffect(ctx context.Context, tenant, key string) error {
 	row := effectRow{Tenant: tenant, EventKey: key, CreatedAt: toDBTime(time.Now())}
-	if err := db.gdb.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := db.conn(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("record effect %s: %w", key, err)
 	}
 	return nil
@@ -45,7 +45,7 @@ func (db *DB) RecordEffect(ctx context.Context, tenant, key string) error {
 
 // SaveEffectReplies keeps the replies of an applied event.
 func (db *DB) SaveEffectReplies(ctx context.Context, tenant, key string, replies []byte) error {
-	res := db.gdb.WithContext(ctx).Model(&effectRow{}).Where("tenant = ? AND event_key = ?", tenant, key).Update("replies", replies)
+	res := db.conn(ctx).Model(&effectRow{}).Where("tenant = ? AND event_key = ?", tenant, key).Update("replies", replies)
 	if res.Error != nil {
 		return fmt.Errorf("keep replies of %s: %w", key, res.Error)
 	}
@@ -61,7 +61,7 @@ func (db *DB) PurgeEffects(ctx context.Context, before time.Time) (int64, error)
 	if before.IsZero() {
 		return 0, errors.New("purge effects: zero cutoff")
 	}
-	res := db.gdb.WithContext(ctx).Where("created_at < ?", normTime(before)).Delete(&effectRow{})
+	res := db.conn(ctx).Where("created_at < ?", normTime(before)).Delete(&effectRow{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("purge effects: %w", res.Error)
 	}

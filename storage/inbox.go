@@ -165,7 +165,7 @@ func (db *DB) Claim(ctx context.Context, source, owner string, n int, now time.T
 // its payload, which holds users' messages; ErrLeaseLost otherwise, leaving
 // the delivery as it is.
 func (db *DB) Finish(ctx context.Context, id int64, owner string) error {
-	res := db.gdb.WithContext(ctx).Model(&inboxRow{}).
+	res := db.conn(ctx).Model(&inboxRow{}).
 		Where("id = ? AND lease_owner = ? AND status = ?", id, owner, inboxPending).
 		Updates(map[string]any{
 			"status": inboxDone, "done_at": toDBTime(time.Now()),
@@ -189,7 +189,7 @@ func (db *DB) PurgeInbox(ctx context.Context, before time.Time) (int64, error) {
 		return 0, errors.New("purge inbox: zero cutoff")
 	}
 	before = normTime(before)
-	g := db.gdb.WithContext(ctx)
+	g := db.conn(ctx)
 	res := g.Where("status = ? AND received_at < ?", inboxDone, before).Delete(&inboxRow{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("purge inbox before %s: %w", before.Format(time.RFC3339), res.Error)
@@ -212,7 +212,7 @@ func (db *DB) PurgeInbox(ctx context.Context, before time.Time) (int64, error) {
 // break a deadlock.
 func (db *DB) inboxTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	for attempt := 1; ; attempt++ {
-		err := db.gdb.WithContext(ctx).Transaction(fn, db.txOpts...)
+		err := db.conn(ctx).Transaction(fn, db.txOpts...)
 		if err == nil || db.inTx || !aborted(err) || attempt == numberAttempts {
 			return err
 		}

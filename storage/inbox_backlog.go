@@ -20,7 +20,7 @@ type InboxBacklog struct {
 // the oldest was received, for /metrics.
 func (db *DB) InboxBacklog(ctx context.Context) (InboxBacklog, error) {
 	var b InboxBacklog
-	g := db.gdb.WithContext(ctx)
+	g := db.conn(ctx)
 	if err := g.Model(&inboxRow{}).Where("status = ?", inboxPending).Count(&b.Pending).Error; err != nil {
 		return InboxBacklog{}, fmt.Errorf("count pending inbound events: %w", err)
 	}

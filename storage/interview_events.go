@@ -30,7 +30,7 @@ func (interviewEventRow) TableName() string { return "interview_events" }
 // when there are none.
 func (db *DB) InterviewEvent(ctx context.Context, tenant string, interviewID int64) (calendarID, eventID string, sequence int, err error) {
 	var row interviewEventRow
-	err = db.gdb.WithContext(ctx).Where("tenant = ? AND interview_id = ?", tenant, interviewID).Take(&row).Error
+	err = db.conn(ctx).Where("tenant = ? AND interview_id = ?", tenant, interviewID).Take(&row).Error
 	if err != nil {
 		return "", "", 0, fmt.Errorf("load calendar event of interview %d: %w", interviewID, notFound(err))
 	}
@@ -42,7 +42,7 @@ func (db *DB) InterviewEvent(ctx context.Context, tenant string, interviewID int
 func (db *DB) SaveInterviewEvent(ctx context.Context, tenant string, interviewID int64, calendarID, eventID string, sequence int) error {
 	row := interviewEventRow{Tenant: tenant, InterviewID: interviewID, CalendarID: calendarID, EventID: eventID,
 		Sequence: sequence, UpdatedAt: toDBTime(time.Now())}
-	err := db.gdb.WithContext(ctx).Clauses(clause.OnConflict{
+	err := db.conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "tenant"}, {Name: "interview_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"calendar_id", "event_id", "sequence", "updated_at"}),
 	}).Create(&row).Error
@@ -54,7 +54,7 @@ func (db *DB) SaveInterviewEvent(ctx context.Context, tenant string, interviewID
 
 // DeleteInterviewEvent forgets an interview's event; no error when none.
 func (db *DB) DeleteInterviewEvent(ctx context.Context, tenant string, interviewID int64) error {
-	err := db.gdb.WithContext(ctx).Where("tenant = ? AND interview_id = ?", tenant, interviewID).
+	err := db.conn(ctx).Where("tenant = ? AND interview_id = ?", tenant, interviewID).
 		Delete(&interviewEventRow{}).Error
 	if err != nil {
 		return fmt.Errorf("forget calendar event of interview %d: %w", interviewID, err)

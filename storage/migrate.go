@@ -12,7 +12,7 @@ import (
 // database written before the audit hash chain seals its audit rows into
 // per-tenant chains (audit_migrate.go).
 func (db *DB) Migrate(ctx context.Context) error {
-	g := db.gdb.WithContext(ctx)
+	g := db.conn(ctx)
 	if db.kind == KindMySQL {
 		// Binary collation: tenant and user IDs are case-sensitive, and a
 		// case-insensitive match would let "T1" see "t1".

@@ -29,7 +29,7 @@ func (r *noteRow) note() bot.Note {
 // AddNote stores a coaching note and sets n.ID.
 func (db *DB) AddNote(ctx context.Context, n *bot.Note) error {
 	row := noteRow{Tenant: n.Tenant, PlanID: n.PlanID, AuthorID: n.AuthorID, Kind: string(n.Kind), Text: n.Text, At: toDBTime(n.At)}
-	if err := db.gdb.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := db.conn(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("add note to plan %d: %w", n.PlanID, err)
 	}
 	n.ID = row.ID

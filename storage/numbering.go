@@ -31,7 +31,7 @@ const (
 func (db *DB) createNumbered(ctx context.Context, next func(tx *gorm.DB) (int, error), insert func(tx *gorm.DB, n int) error) error {
 	var err error
 	for attempt := 1; attempt <= numberAttempts; attempt++ {
-		err = db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err = db.conn(ctx).Transaction(func(tx *gorm.DB) error {
 			n, err := next(tx)
 			if err != nil {
 				return err

@@ -45,7 +45,7 @@ func (db *DB) SavePerson(ctx context.Context, p bot.Person) error {
 		Tenant: p.Tenant, ID: p.ID, Name: p.Name, Locale: string(p.Locale), TZ: p.TZ,
 		ManagerID: p.ManagerID, AssignedManagerID: p.AssignedManagerID, HR: p.HR, UpdatedAt: toDBTime(p.UpdatedAt),
 	}
-	err := db.gdb.WithContext(ctx).Clauses(clause.OnConflict{
+	err := db.conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "tenant"}, {Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"name", "locale", "tz", "manager_id", "assigned_manager_id", "hr", "updated_at"}),
 	}).Create(&row).Error
@@ -58,7 +58,7 @@ func (db *DB) SavePerson(ctx context.Context, p bot.Person) error {
 // Person loads one person of the tenant; bot.ErrNotFound when unknown.
 func (db *DB) Person(ctx context.Context, tenant, id string) (bot.Person, error) {
 	var row personRow
-	if err := db.gdb.WithContext(ctx).Where("tenant = ? AND id = ?", tenant, id).Take(&row).Error; err != nil {
+	if err := db.conn(ctx).Where("tenant = ? AND id = ?", tenant, id).Take(&row).Error; err != nil {
 		return bot.Person{}, fmt.Errorf("load person %s: %w", id, notFound(err))
 	}
 	return row.person(), nil
@@ -67,7 +67,7 @@ func (db *DB) Person(ctx context.Context, tenant, id string) (bot.Person, error)
 // People lists the tenant's people by name (then id).
 func (db *DB) People(ctx context.Context, tenant string) ([]bot.Person, error) {
 	var rows []personRow
-	if err := db.gdb.WithContext(ctx).Where("tenant = ?", tenant).Order("name, id").Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Where("tenant = ?", tenant).Order("name, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list people of tenant %s: %w", tenant, err)
 	}
 	out := make([]bot.Person, len(rows))

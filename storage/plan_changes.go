@@ -43,7 +43,7 @@ func (db *DB) RecordPlanChanges(ctx context.Context, tenant string, ids []int64)
 	for i, id := range ids {
 		rows[i] = planChangeRow{Tenant: tenant, PlanID: id}
 	}
-	if err := db.gdb.WithContext(ctx).CreateInBatches(&rows, 500).Error; err != nil {
+	if err := db.conn(ctx).CreateInBatches(&rows, 500).Error; err != nil {
 		return fmt.Errorf("record %d plan changes in tenant %s: %w", len(ids), tenant, err)
 	}
 	return nil
@@ -59,7 +59,7 @@ func (db *DB) RecordPlanChanges(ctx context.Context, tenant string, ids []int64)
 // The stamps are read through indexes (changeIndexes), so a pass with
 // little changed reads little.
 func (db *DB) PlansChangedSince(ctx context.Context, afterSeq int64, since time.Time) (changed map[string][]int64, last int64, err error) {
-	g := db.gdb.WithContext(ctx)
+	g := db.conn(ctx)
 	var refs []planRef
 	var recorded []planChangeRow
 	if err := g.Where("seq > ?", afterSeq).Order("seq").Find(&recorded).Error; err != nil {
@@ -96,7 +96,7 @@ type planRef struct {
 
 // stampedPlans lists the plans whose data was stamped at or after since.
 func (db *DB) stampedPlans(ctx context.Context, since time.Time) ([]planRef, error) {
-	g := db.gdb.WithContext(ctx)
+	g := db.conn(ctx)
 	var refs []planRef
 	for _, q := range []*gorm.DB{
 		g.Table("plans").Select("tenant, id AS plan_id").Where("updated_at >= ?", since),
@@ -197,7 +197,7 @@ func migrateChangeIndexes(g *gorm.DB) error {
 
 // PrunePlanChanges deletes the recorded changes up to seq, once planned.
 func (db *DB) PrunePlanChanges(ctx context.Context, upTo int64) error {
-	if err := db.gdb.WithContext(ctx).Where("seq <= ?", upTo).Delete(&planChangeRow{}).Error; err != nil {
+	if err := db.conn(ctx).Where("seq <= ?", upTo).Delete(&planChangeRow{}).Error; err != nil {
 		return fmt.Errorf("prune plan changes up to %d: %w", upTo, err)
 	}
 	return nil
@@ -206,7 +206,7 @@ func (db *DB) PrunePlanChanges(ctx context.Context, upTo int64) error {
 // PlannerMark reads the mark called name, "" when there is none yet.
 func (db *DB) PlannerMark(ctx context.Context, name string) (string, error) {
 	var row plannerMarkRow
-	err := db.gdb.WithContext(ctx).Where("name = ?", name).Take(&row).Error
+	err := db.conn(ctx).Where("name = ?", name).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return "", nil
 	}
@@ -218,7 +218,7 @@ func (db *DB) PlannerMark(ctx context.Context, name string) (string, error) {
 
 // SetPlannerMark writes the mark called name.
 func (db *DB) SetPlannerMark(ctx context.Context, name, value string) error {
-	err := db.gdb.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "name"}},
+	err := db.conn(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "name"}},
 		DoUpdates: clause.AssignmentColumns([]string{"value"})}).Create(&plannerMarkRow{Name: name, Value: value}).Error
 	if err != nil {
 		return fmt.Errorf("write planner mark %s: %w", name, err)

@@ -50,7 +50,7 @@ func (db *DB) PlanRecords(ctx context.Context, tenant string, planIDs []int64) (
 // then oldest first, as domain records.
 func recordsOf[R, T any](ctx context.Context, db *DB, tenant string, planIDs []int64, conv func(*R) T) ([]T, error) {
 	var rows []R
-	err := db.gdb.WithContext(ctx).Where("tenant = ? AND plan_id IN ?", tenant, planIDs).Order("plan_id, at, id").Find(&rows).Error
+	err := db.conn(ctx).Where("tenant = ? AND plan_id IN ?", tenant, planIDs).Order("plan_id, at, id").Find(&rows).Error
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func (db *DB) CreatePlan(ctx context.Context, p *bot.Plan) error {
 // PlanByNumber loads a plan by its short id in the tenant.
 func (db *DB) PlanByNumber(ctx context.Context, tenant string, number int) (*bot.Plan, error) {
 	var row planRow
-	err := db.gdb.WithContext(ctx).Where("tenant = ? AND number = ?", tenant, number).Take(&row).Error
+	err := db.conn(ctx).Where("tenant = ? AND number = ?", tenant, number).Take(&row).Error
 	if err != nil {
 		return nil, fmt.Errorf("load plan #%d: %w", number, notFound(err))
 	}
@@ -45,7 +45,7 @@ func (db *DB) PlanByNumber(ctx context.Context, tenant string, number int) (*bot
 // PlanByID loads a plan by its storage id, within the tenant.
 func (db *DB) PlanByID(ctx context.Context, tenant string, id int64) (*bot.Plan, error) {
 	var row planRow
-	err := db.gdb.WithContext(ctx).Where("tenant = ? AND id = ?", tenant, id).Take(&row).Error
+	err := db.conn(ctx).Where("tenant = ? AND id = ?", tenant, id).Take(&row).Error
 	if err != nil {
 		return nil, fmt.Errorf("load plan %d: %w", id, notFound(err))
 	}
@@ -59,7 +59,7 @@ func (db *DB) PlanByID(ctx context.Context, tenant string, id int64) (*bot.Plan,
 func (db *DB) SavePlan(ctx context.Context, p *bot.Plan) error {
 	row := planToRow(p)
 	row.Version = p.Version + 1
-	g := db.gdb.WithContext(ctx)
+	g := db.conn(ctx)
 	res := g.Model(&planRow{}).
 		Where("id = ? AND tenant = ? AND version = ?", p.ID, p.Tenant, p.Version).
 		Select("*").Omit("id", "tenant", "number", "created_at").
@@ -83,7 +83,7 @@ func (db *DB) SavePlan(ctx context.Context, p *bot.Plan) error {
 
 // ListPlans returns the tenant's plans matching q, ordered by Number.
 func (db *DB) ListPlans(ctx context.Context, tenant string, q bot.PlanQuery) ([]*bot.Plan, error) {
-	g := db.gdb.WithContext(ctx).Where("tenant = ?", tenant)
+	g := db.conn(ctx).Where("tenant = ?", tenant)
 	if q.EmployeeID != "" {
 		g = g.Where("employee_id = ?", q.EmployeeID)
 	}

@@ -10,7 +10,7 @@ import (
 // columns, and converts them to domain records.
 func listRecords[R, T any](ctx context.Context, db *DB, tenant string, planID int64, order string, conv func(*R) T) ([]T, error) {
 	var rows []R
-	err := db.gdb.WithContext(ctx).Where("tenant = ? AND plan_id = ?", tenant, planID).Order(order).Find(&rows).Error
+	err := db.conn(ctx).Where("tenant = ? AND plan_id = ?", tenant, planID).Order(order).Find(&rows).Error
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +25,7 @@ func listRecords[R, T any](ctx context.Context, db *DB, tenant string, planID in
 // tenant and id; a row of another tenant, or none, matches nothing and the
 // result is false.
 func updateRecord(ctx context.Context, db *DB, model any, tenant string, id int64, row any) (bool, error) {
-	res := db.gdb.WithContext(ctx).Model(model).
+	res := db.conn(ctx).Model(model).
 		Where("tenant = ? AND id = ?", tenant, id).
 		Select("*").Omit("id", "tenant", "plan_id", "no").
 		Updates(row)

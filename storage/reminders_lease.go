@@ -66,7 +66,7 @@ func (db *DB) ReleaseReminders(ctx context.Context, owner string, ids []int64) (
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	res := db.gdb.WithContext(ctx).Model(&reminderRow{}).
+	res := db.conn(ctx).Model(&reminderRow{}).
 		Where("id IN ? AND lease_owner = ? AND status = ?", ids, owner, bot.ReminderPending).
 		Updates(map[string]any{"lease_owner": nil, "lease_until": nil, "attempts": gorm.Expr("attempts - 1")})
 	if res.Error != nil {
@@ -101,7 +101,7 @@ func (db *DB) MarkMissed(ctx context.Context, id int64, owner string, at time.Ti
 // is pending, and fails with a *leaseLostError otherwise. The lease columns are
 // kept: they say which dispatcher finished it.
 func (db *DB) finishReminder(ctx context.Context, what string, id int64, owner string, set map[string]any) error {
-	res := db.gdb.WithContext(ctx).Model(&reminderRow{}).
+	res := db.conn(ctx).Model(&reminderRow{}).
 		Where("id = ? AND lease_owner = ? AND status = ?", id, owner, bot.ReminderPending).Updates(set)
 	if res.Error != nil {
 		return fmt.Errorf(what+": %w", id, res.Error)
@@ -124,7 +124,7 @@ func (e *leaseLostError) LeaseLost() bool { return true }
 // ListReminders returns the tenant's reminders (every tenant's when tenant
 // is "") that match f, by due time: `pipbot jobs list`.
 func (db *DB) ListReminders(ctx context.Context, tenant string, f ReminderFilter) ([]bot.Reminder, error) {
-	g := db.gdb.WithContext(ctx)
+	g := db.conn(ctx)
 	if tenant != "" {
 		g = g.Where("tenant = ?", tenant)
 	}
@@ -158,7 +158,7 @@ func (db *DB) ListReminders(ctx context.Context, tenant string, f ReminderFilter
 // dueBefore unless it is zero: the metrics' overdue gauge counts the pending
 // ones due before now.
 func (db *DB) CountReminders(ctx context.Context, status bot.ReminderStatus, dueBefore time.Time) (int, error) {
-	g := db.gdb.WithContext(ctx).Model(&reminderRow{}).Where("status = ?", status)
+	g := db.conn(ctx).Model(&reminderRow{}).Where("status = ?", status)
 	if !dueBefore.IsZero() {
 		g = g.Where("due_at < ?", normTime(dueBefore))
 	}

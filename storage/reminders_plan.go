@@ -142,7 +142,7 @@ func sameDBTime(a, b *time.Time) bool {
 // cancelled, the plan ended, the update landed. A dispatcher sending one of
 // them at that moment loses its lease: its MarkSent fails.
 func (db *DB) CancelPending(ctx context.Context, tenant, subject string, kinds []bot.ReminderKind, except []string) (int, error) {
-	g := db.gdb.WithContext(ctx).Model(&reminderRow{}).
+	g := db.conn(ctx).Model(&reminderRow{}).
 		Where("tenant = ? AND subject = ? AND status = ?", tenant, subject, bot.ReminderPending)
 	if len(kinds) > 0 {
 		g = g.Where("kind IN ?", kinds)
@@ -161,7 +161,7 @@ func (db *DB) CancelPending(ctx context.Context, tenant, subject string, kinds [
 // is no longer pending (sent, missed, cancelled) stays as it is and is no
 // error; one that the tenant does not have is bot.ErrNotFound.
 func (db *DB) CancelReminder(ctx context.Context, tenant string, id int64) error {
-	g := db.gdb.WithContext(ctx)
+	g := db.conn(ctx)
 	res := g.Model(&reminderRow{}).Where("id = ? AND tenant = ? AND status = ?", id, tenant, bot.ReminderPending).
 		Update("status", bot.ReminderCancelled)
 	if res.Error != nil {

@@ -103,33 +103,28 @@ func testSyncReminders(t *testing.T, db *DB) {
 // is cancelled once the planner no longer does; the wanted row is not
 // stored again.
 func TestSyncKeepsExpiredPending(t *testing.T) {
-	for _, b := range []struct {
-		name string
-		dsn  func(testing.TB) string
-	}{{"sqlite", storagetest.SQLite}, {"postgres", storagetest.Postgres}, {"mysql", storagetest.MySQL}} {
-		t.Run(b.name, func(t *testing.T) {
-			db := openReminderDB(t, b.dsn(t))
-			ctx := t.Context()
-			due := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-			late, other := rem("plan:1", "late", "u1", due), rem("plan:1", "other", "u1", due.Add(24*time.Hour))
-			if n, _, _, err := db.SyncReminders(ctx, "t1", []bot.Reminder{late, other}, due.Add(-time.Hour), nil); err != nil || n != 2 {
-				t.Fatalf("first sync created %d, %v; want 2", n, err)
-			}
-			after := due.Add(9 * time.Hour) // late's deadline (8 h) has passed
-			created, moved, cancelled, err := db.SyncReminders(ctx, "t1", []bot.Reminder{late, other}, after, []string{"plan:1"})
-			if err != nil || created != 0 || moved != 0 || cancelled != 0 {
-				t.Fatalf("sync still wanting the late row = %d created, %d moved, %d cancelled, %v; want nothing", created, moved, cancelled, err)
-			}
-			if _, _, cancelled, err = db.SyncReminders(ctx, "t1", []bot.Reminder{other}, after, []string{"plan:1"}); err != nil || cancelled != 1 {
-				t.Fatalf("sync no longer wanting the late row cancelled %d, %v; want 1", cancelled, err)
-			}
-			status := map[string]bot.ReminderStatus{}
-			for _, r := range listAll(t, db, "t1") {
-				status[r.DueKey] = r.Status
-			}
-			if status["late"] != bot.ReminderCancelled || status["other"] != bot.ReminderPending {
-				t.Fatalf("statuses %v; want late cancelled, other pending", status)
-			}
-		})
-	}
+	storagetest.EachSQL(t, func(t *testing.T, dsn string) {
+		db := openReminderDB(t, dsn)
+		ctx := t.Context()
+		due := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+		late, other := rem("plan:1", "late", "u1", due), rem("plan:1", "other", "u1", due.Add(24*time.Hour))
+		if n, _, _, err := db.SyncReminders(ctx, "t1", []bot.Reminder{late, other}, due.Add(-time.Hour), nil); err != nil || n != 2 {
+			t.Fatalf("first sync created %d, %v; want 2", n, err)
+		}
+		after := due.Add(9 * time.Hour) // late's deadline (8 h) has passed
+		created, moved, cancelled, err := db.SyncReminders(ctx, "t1", []bot.Reminder{late, other}, after, []string{"plan:1"})
+		if err != nil || created != 0 || moved != 0 || cancelled != 0 {
+			t.Fatalf("sync still wanting the late row = %d created, %d moved, %d cancelled, %v; want nothing", created, moved, cancelled, err)
+		}
+		if _, _, cancelled, err = db.SyncReminders(ctx, "t1", []bot.Reminder{other}, after, []string{"plan:1"}); err != nil || cancelled != 1 {
+			t.Fatalf("sync no longer wanting the late row cancelled %d, %v; want 1", cancelled, err)
+		}
+		status := map[string]bot.ReminderStatus{}
+		for _, r := range listAll(t, db, "t1") {
+			status[r.DueKey] = r.Status
+		}
+		if status["late"] != bot.ReminderCancelled || status["other"] != bot.ReminderPending {
+			t.Fatalf("statuses %v; want late cancelled, other pending", status)
+		}
+	})
 }

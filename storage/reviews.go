@@ -36,7 +36,7 @@ func (db *DB) AddReview(ctx context.Context, r *bot.Review) error {
 		Tenant: r.Tenant, PlanID: r.PlanID, Month: r.Month, ReviewerID: r.ReviewerID,
 		Goals: r.Goals, Assessment: r.Assessment, NextSteps: r.NextSteps, At: toDBTime(r.At),
 	}
-	if err := db.gdb.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := db.conn(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("add review to plan %d: %w", r.PlanID, err)
 	}
 	r.ID = row.ID

@@ -26,7 +26,7 @@ func (db *DB) RiskLevels(ctx context.Context, tenant string, planIDs []int64) (m
 	out := map[int64]bot.RiskLevel{}
 	for i := 0; i < len(planIDs); i += 500 {
 		var rows []planRiskRow
-		err := db.gdb.WithContext(ctx).Where("tenant = ? AND plan_id IN ?", tenant, planIDs[i:min(i+500, len(planIDs))]).Find(&rows).Error
+		err := db.conn(ctx).Where("tenant = ? AND plan_id IN ?", tenant, planIDs[i:min(i+500, len(planIDs))]).Find(&rows).Error
 		if err != nil {
 			return nil, fmt.Errorf("risk ratings of tenant %s: %w", tenant, err)
 		}
@@ -43,7 +43,7 @@ func (db *DB) RiskLevels(ctx context.Context, tenant string, planIDs []int64) (m
 // of the three databases, exactly one sees changed; the others find the
 // row already moved and change nothing.
 func (db *DB) MarkRisk(ctx context.Context, tenant string, planID int64, level bot.RiskLevel, at time.Time) (bot.RiskLevel, bool, error) {
-	g := db.gdb.WithContext(ctx)
+	g := db.conn(ctx)
 	var rows []planRiskRow
 	if err := g.Where("tenant = ? AND plan_id = ?", tenant, planID).Limit(1).Find(&rows).Error; err != nil {
 		return "", false, fmt.Errorf("read risk of plan %d: %w", planID, err)

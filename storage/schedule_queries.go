@@ -25,7 +25,7 @@ import (
 // without their texts.
 func (db *DB) PlansForScheduling(ctx context.Context, afterID int64, limit int) ([]*bot.Plan, error) {
 	var rows []schedulingRow
-	err := db.gdb.WithContext(ctx).Model(&planRow{}).Select(schedulingSelect, schedulingArgs...).
+	err := db.conn(ctx).Model(&planRow{}).Select(schedulingSelect, schedulingArgs...).
 		Where("id > ? AND status NOT IN ?", afterID, endedStatuses).Order("id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("plans to schedule after id %d: %w", afterID, err)
@@ -44,7 +44,7 @@ func (db *DB) PlansForScheduling(ctx context.Context, afterID int64, limit int) 
 // planner cancels what they still have pending.
 func (db *DB) PlansClosedSince(ctx context.Context, since time.Time, afterID int64, limit int) ([]*bot.Plan, error) {
 	var rows []planRow
-	err := db.gdb.WithContext(ctx).Where("id > ? AND status IN ? AND updated_at >= ?", afterID, endedStatuses, normTime(since)).
+	err := db.conn(ctx).Where("id > ? AND status IN ? AND updated_at >= ?", afterID, endedStatuses, normTime(since)).
 		Order("id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("plans closed since %s: %w", since.UTC().Format(time.RFC3339), err)
@@ -74,7 +74,7 @@ func (db *DB) InterviewsOfPlans(ctx context.Context, tenant string, planIDs []in
 	var out []bot.Interview
 	for chunk := range slices.Chunk(planIDs, recordChunk) {
 		var rows []interviewRow
-		err := db.gdb.WithContext(ctx).Where("tenant = ? AND plan_id IN ?", tenant, chunk).
+		err := db.conn(ctx).Where("tenant = ? AND plan_id IN ?", tenant, chunk).
 			Order("plan_id").Order("at").Order("id").Find(&rows).Error
 		if err != nil {
 			return nil, fmt.Errorf("interviews of %d plans in tenant %s: %w", len(chunk), tenant, err)
@@ -97,7 +97,7 @@ func (db *DB) PendingReminders(ctx context.Context, tenant string, subjects []st
 	// No ORDER BY: with one, SQLite prefers the dispatchers' (status,
 	// due_at) index, which sorts for free but scans every pending row.
 	var rows []reminderRow
-	err := db.gdb.WithContext(ctx).Where("tenant = ? AND subject IN ? AND status = ?", tenant, subjects, bot.ReminderPending).
+	err := db.conn(ctx).Where("tenant = ? AND subject IN ? AND status = ?", tenant, subjects, bot.ReminderPending).
 		Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("pending reminders of %d subjects in tenant %s: %w", len(subjects), tenant, err)
@@ -128,7 +128,7 @@ func (db *DB) HRPeople(ctx context.Context, tenant string) ([]bot.Person, error)
 // planner uses of them (their zone; their name, to describe a row).
 func (db *DB) peopleWhere(ctx context.Context, tenant, cond string, arg any) ([]bot.Person, error) {
 	var rows []personRow
-	err := db.gdb.WithContext(ctx).Select("tenant", "id", "name", "locale", "tz", "hr").
+	err := db.conn(ctx).Select("tenant", "id", "name", "locale", "tz", "hr").
 		Where("tenant = ?", tenant).Where(cond, arg).Order("id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("people of tenant %s: %w", tenant, err)
@@ -147,7 +147,7 @@ func (db *DB) PlansByIDs(ctx context.Context, tenant string, ids []int64) ([]*bo
 		return nil, nil
 	}
 	var rows []planRow
-	if err := db.gdb.WithContext(ctx).Where("tenant = ? AND id IN ?", tenant, ids).Order("id").Find(&rows).Error; err != nil {
+	if err := db.conn(ctx).Where("tenant = ? AND id IN ?", tenant, ids).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("%d plans of tenant %s: %w", len(ids), tenant, err)
 	}
 	return plansOf(rows), nil
@@ -166,7 +166,7 @@ func (db *DB) LatestWeeks(ctx context.Context, tenant string, planIDs []int64) (
 		PlanID int64
 		Week   string
 	}
-	err := db.gdb.WithContext(ctx).Table("plan_updates").Select("plan_id, MAX(week) AS week").
+	err := db.conn(ctx).Table("plan_updates").Select("plan_id, MAX(week) AS week").
 		Where("tenant = ? AND plan_id IN ?", tenant, planIDs).Group("plan_id").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("latest weeks of %d plans: %w", len(planIDs), err)

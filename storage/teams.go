@@ -28,7 +28,7 @@ func (db *DB) BindTeamChat(ctx context.Context, c bot.TeamChat) error {
 		return errors.New("bind team chat: empty tenant or chat")
 	}
 	row := teamChatRow{Tenant: c.Tenant, ChatID: c.ChatID, Platform: c.Platform, ManagerID: c.ManagerID, BoundBy: c.BoundBy, BoundAt: toDBTime(c.BoundAt)}
-	err := db.gdb.WithContext(ctx).Clauses(clause.OnConflict{
+	err := db.conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "tenant"}, {Name: "chat_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"platform", "manager_id", "bound_by", "bound_at"}),
 	}).Create(&row).Error
@@ -40,7 +40,7 @@ func (db *DB) BindTeamChat(ctx context.Context, c bot.TeamChat) error {
 
 // UnbindTeamChat removes a chat's binding, if any.
 func (db *DB) UnbindTeamChat(ctx context.Context, tenant, chatID string) error {
-	err := db.gdb.WithContext(ctx).Where("tenant = ? AND chat_id = ?", tenant, chatID).Delete(&teamChatRow{}).Error
+	err := db.conn(ctx).Where("tenant = ? AND chat_id = ?", tenant, chatID).Delete(&teamChatRow{}).Error
 	if err != nil {
 		return fmt.Errorf("unbind team chat %s: %w", chatID, err)
 	}
@@ -49,7 +49,7 @@ func (db *DB) UnbindTeamChat(ctx context.Context, tenant, chatID string) error {
 
 // TeamChats lists a manager's bound chats, or all of the tenant's for "".
 func (db *DB) TeamChats(ctx context.Context, tenant, managerID string) ([]bot.TeamChat, error) {
-	q := db.gdb.WithContext(ctx).Where("tenant = ?", tenant)
+	q := db.conn(ctx).Where("tenant = ?", tenant)
 	if managerID != "" {
 		q = q.Where("manager_id = ?", managerID)
 	}

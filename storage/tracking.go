@@ -17,7 +17,7 @@ const trackChunk = 500
 // scheduler turns into the two-week tracking reminder.
 func (db *DB) LastTracking(ctx context.Context, tenant string) ([]bot.TrackMark, error) {
 	var plans []planRow
-	err := db.gdb.WithContext(ctx).Select("id", "number", "manager_id", "started_at").
+	err := db.conn(ctx).Select("id", "number", "manager_id", "started_at").
 		Where("tenant = ? AND status = ?", tenant, string(bot.StatusActive)).Order("number").Find(&plans).Error
 	if err != nil {
 		return nil, fmt.Errorf("list active plans of %s for tracking: %w", tenant, err)
@@ -34,7 +34,7 @@ func (db *DB) LastTracking(ctx context.Context, tenant string) ([]bot.TrackMark,
 			ids = append(ids, p.ID)
 		}
 		var last []noteRow
-		err := db.gdb.WithContext(ctx).Select("plan_id", "at").
+		err := db.conn(ctx).Select("plan_id", "at").
 			Where("tenant = ? AND kind = ? AND plan_id IN ?", tenant, string(bot.NoteTracking), ids).
 			Where("at = (SELECT MAX(n2.at) FROM coaching_notes n2 WHERE n2.tenant = coaching_notes.tenant AND n2.plan_id = coaching_notes.plan_id AND n2.kind = coaching_notes.kind)").
 			Find(&last).Error
@@ -55,7 +55,7 @@ func (db *DB) ManagerTracked(ctx context.Context, tenant string, planIDs []int64
 	out := make(map[int64]time.Time)
 	for chunk := range slices.Chunk(planIDs, trackChunk) {
 		var rows []noteRow
-		err := db.gdb.WithContext(ctx).Table("coaching_notes").Select("coaching_notes.plan_id", "coaching_notes.at").
+		err := db.conn(ctx).Table("coaching_notes").Select("coaching_notes.plan_id", "coaching_notes.at").
 			Joins("JOIN plans ON plans.id = coaching_notes.plan_id AND plans.tenant = coaching_notes.tenant AND plans.manager_id = coaching_notes.author_id").
 			Where("coaching_notes.tenant = ? AND coaching_notes.kind = ? AND coaching_notes.plan_id IN ?", tenant, string(bot.NoteTracking), chunk).
 			Find(&rows).Error

@@ -35,7 +35,7 @@ func (db *DB) AddUpdate(ctx context.Context, u *bot.Update) error {
 		Tenant: u.Tenant, PlanID: u.PlanID, AuthorID: u.AuthorID,
 		Week: u.Week, Text: u.Text, Values: u.Values, At: toDBTime(u.At),
 	}
-	if err := db.gdb.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := db.conn(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("add update to plan %d: %w", u.PlanID, err)
 	}
 	u.ID = row.ID
@@ -59,7 +59,7 @@ func (db *DB) LatestUpdates(ctx context.Context, tenant string, planIDs []int64)
 		return latest, nil
 	}
 	var rows []updateRow
-	err := db.gdb.WithContext(ctx).
+	err := db.conn(ctx).
 		Where("tenant = ? AND plan_id IN ?", tenant, planIDs).
 		Where(`NOT EXISTS (SELECT 1 FROM plan_updates n WHERE n.tenant = plan_updates.tenant AND n.plan_id = plan_updates.plan_id
 			AND (n.at > plan_updates.at OR (n.at = plan_updates.at AND n.id > plan_updates.id)))`).

@@ -20,7 +20,7 @@ type fault string
 const (
 	faultNone         fault = "none"
 	crashAfterClaim   fault = "crash after claim"            // the engine's first store call
-	crashAfterCommit  fault = "crash after commit"           // the change committed; its replies neither recorded nor sent
+	crashAfterCommit  fault = "crash after commit"           // the change written; its replies neither recorded nor sent
 	crashAfterRecord  fault = "crash after replies recorded" // nothing sent yet
 	crashAfterSend    fault = "crash after first reply sent" // the platform took one; the delivery is not finished
 	crashBeforeFinish fault = "crash before finish"          // the platform took every reply; the delivery is not finished
@@ -206,12 +206,63 @@ func (s *faultStore) SaveEffectReplies(ctx context.Context, tenant, key string, 
 	if err := s.f.before(); err != nil {
 		return err
 	}
+	h, _ := ctx.Value(faultHeldKey{}).(*faultHeld)
+	if h != nil && h.recorded && s.f.armedFor(crashAfterCommit) {
+		// The change is written in the held transaction, its replies
+		// not yet: the process dies, and its connection with it.
+		h.inner.Rollback()
+		return s.f.kill()
+	}
 	err := s.Store.SaveEffectReplies(ctx, tenant, key, replies)
-	if err == nil && s.f.armedFor(crashAfterRecord) {
+	if err == nil && h == nil && s.f.armedFor(crashAfterRecord) {
 		return s.f.kill()
 	}
 	return err
 }
+
+// faultHeld is the store's held transaction (bot.HeldTx) with faults: a
+// database cut off fails its Begin and Commit, and a crash after the
+// replies are recorded comes right after its Commit.
+type faultHeld struct {
+	inner    bot.HeldTx
+	f        *faults
+	recorded bool // the event's effect is recorded in it
+}
+
+// faultHeldKey is the context key of the command's faultHeld.
+type faultHeldKey struct{}
+
+func (s *faultStore) Hold(ctx context.Context) (context.Context, bot.HeldTx) {
+	ctx, inner := s.Store.(bot.TxHolder).Hold(ctx)
+	h := &faultHeld{inner: inner, f: s.f}
+	return context.WithValue(ctx, faultHeldKey{}, h), h
+}
+
+func (h *faultHeld) Begin(ctx context.Context) (bot.Store, error) {
+	if err := h.f.before(); err != nil {
+		return nil, err
+	}
+	tx, err := h.inner.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h.recorded = false
+	return &faultStore{Store: tx, f: h.f, recorded: &h.recorded}, nil
+}
+
+func (h *faultHeld) Commit() error {
+	if err := h.f.before(); err != nil {
+		h.inner.Rollback()
+		return err
+	}
+	err := h.inner.Commit()
+	if err == nil && h.recorded && h.f.armedFor(crashAfterRecord) {
+		return h.f.kill()
+	}
+	return err
+}
+
+func (h *faultHeld) Rollback() { h.inner.Rollback() }
 
 func (s *faultStore) Effect(ctx context.Context, tenant, key string) ([]byte, bool, error) {
 	if err := s.f.before(); err != nil {

@@ -50,11 +50,12 @@ var faultKinds = []fault{crashAfterClaim, crashAfterCommit, crashAfterRecord, cr
 // still verifies and one answer to each person concerned, whatever
 // happens while pipbot handles them:
 //   - the process dies right after claiming the event, after the engine
-//     committed the change (before its replies were recorded), after they
-//     were recorded (before any was sent), after the platform took the
+//     wrote the change (before its replies were recorded beside it, in the
+//     same transaction), after they were committed (before any was sent), after the platform took the
 //     first reply, or all of them (before the event was finished); a
 //     second process on the same database claims the event once the first
-//     one's lease runs out, and neither loses nor doubles it;
+//     one's lease runs out, and neither loses nor doubles it, nor any
+//     notice to someone else;
 //   - Redis or the database is cut off while the event is handled: an
 //     event that needs what is cut off stays pending, nothing of it is
 //     answered as done and no apology is sent that the later success would
@@ -147,7 +148,7 @@ func (r *faultRig) crash(ev faultEvent, k fault, sent int, last int64) {
 	resp := answer()
 	r.noApology(resp, sent)
 	ev.effect(r, 1)
-	r.answeredOnce(ev, resp, sent, k == crashAfterCommit)
+	r.answeredOnce(ev, resp, sent)
 }
 
 // cutOff cuts Redis or the database off while the first process handles
@@ -177,7 +178,7 @@ func (r *faultRig) cutOff(ev faultEvent, k fault, sent int, last int64) {
 		r.plat.quiet()
 		r.noApology(resp, sent)
 		ev.effect(r, 1)
-		r.answeredOnce(ev, resp, sent, false)
+		r.answeredOnce(ev, resp, sent)
 		return
 	}
 	time.Sleep(300 * time.Millisecond) // whatever the pipeline does next, it does by then
@@ -200,7 +201,7 @@ func (r *faultRig) cutOff(ev faultEvent, k fault, sent int, last int64) {
 	r.awaitDone(last)
 	r.plat.quiet()
 	ev.effect(r, 1)
-	r.answeredOnce(ev, resp, sent, false)
+	r.answeredOnce(ev, resp, sent)
 }
 
 // sendAsync sends ev and returns a wait for its answer (a click's, nil for
